@@ -1,0 +1,1 @@
+"""Pulumi resources for Coveo indexing pipeline extensions and Elastic Cloud custom extensions."""

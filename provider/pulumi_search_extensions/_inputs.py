@@ -1,0 +1,38 @@
+"""Helpers shared by the providers' `check` and `diff`: unknown values, failures, plain-dict conversion."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pulumi.dynamic import CheckFailure
+
+# Values not yet known at preview arrive as this string (pulumi.runtime.rpc.UNKNOWN); imported lazily
+# by value so that importing this module stays cheap.
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+
+def is_unknown(value: Any) -> bool:
+    """True for a value Pulumi does not know yet (preview of a value computed by another resource)."""
+    return isinstance(value, str) and value == UNKNOWN
+
+
+def contains_unknown(value: Any) -> bool:
+    """True if the value, or anything nested in it, is not known yet."""
+    if is_unknown(value):
+        return True
+    if isinstance(value, Mapping):
+        return any(contains_unknown(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(contains_unknown(v) for v in value)
+    return False
+
+
+def failure(prop: str, reason: str) -> CheckFailure:
+    """A check failure whose message names the field; `reason` says what is wrong and how to fix it."""
+    return CheckFailure(prop, f"{prop}: {reason}")
+
+
+def changed_keys(olds: Mapping[str, Any], news: Mapping[str, Any], keys: Iterable[str]) -> list[str]:
+    """The keys among `keys` whose known new value differs from the old one (unknown counts as changed)."""
+    return [k for k in keys if contains_unknown(news.get(k)) or olds.get(k) != news.get(k)]

@@ -1,0 +1,63 @@
+"""Finding the Pulumi CLI and preparing a local backend, for the demo, the tests and the benchmarks.
+
+The CLI is built into `<repo>/.tools/bin` by `scripts/install-pulumi.sh` (it cannot be downloaded on
+every machine). Programs run through the Automation API with inline programs, which needs no Python
+language host, only `pulumi` and the dynamic-provider launcher `pulumi-resource-pulumi-python`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import sys
+from pathlib import Path
+
+INSTALL_HINT = "run `scripts/install-pulumi.sh` (or `make tools`), or install the Pulumi CLI and put it on PATH"
+
+
+class PulumiCliMissing(RuntimeError):
+    """No usable Pulumi CLI was found."""
+
+
+def find_pulumi(tools_bin: Path) -> Path:
+    """The `pulumi` executable in `tools_bin`, else on PATH; raises `PulumiCliMissing` naming the fix."""
+    candidate = tools_bin / "pulumi"
+    if candidate.exists() and os.access(candidate, os.X_OK):
+        return candidate
+    on_path = shutil.which("pulumi")
+    if on_path:
+        return Path(on_path)
+    raise PulumiCliMissing(f"the Pulumi CLI was not found in {tools_bin} nor on PATH: {INSTALL_HINT}")
+
+
+def provider_env(tools_bin: Path) -> dict[str, str]:
+    """Environment so the CLI finds the dynamic-provider launcher and runs it in this interpreter's venv."""
+    launcher = tools_bin / "pulumi-resource-pulumi-python"
+    if not launcher.exists() and not shutil.which("pulumi-resource-pulumi-python"):
+        raise PulumiCliMissing(f"pulumi-resource-pulumi-python was not found in {tools_bin} nor on PATH: {INSTALL_HINT}")
+    path = os.pathsep.join([str(tools_bin), str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    return {"PATH": path, "PULUMI_PYTHON_CMD": sys.executable, "PULUMI_SKIP_UPDATE_CHECK": "true"}
+
+
+def local_backend_env(state_dir: Path) -> dict[str, str]:
+    """A file backend in `state_dir`, with a passphrase generated once into a 0600 file.
+
+    When the user has set `PULUMI_BACKEND_URL` themselves, their backend (and their passphrase or
+    secrets provider settings) is used instead.
+    """
+    if os.environ.get("PULUMI_BACKEND_URL"):
+        return {"PULUMI_BACKEND_URL": os.environ["PULUMI_BACKEND_URL"]}
+    state_dir.mkdir(parents=True, exist_ok=True)
+    passphrase_file = state_dir / "passphrase"
+    if not passphrase_file.exists():
+        fd = os.open(passphrase_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(32))
+    backend = state_dir / "backend"
+    backend.mkdir(exist_ok=True)
+    return {
+        "PULUMI_BACKEND_URL": backend.resolve().as_uri(),
+        "PULUMI_CONFIG_PASSPHRASE_FILE": str(passphrase_file.resolve()),
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+    }

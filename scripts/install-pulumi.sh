@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Makes a Pulumi CLI available in .tools/bin (git-ignored), for machines that cannot download one.
+#
+# 1. A `pulumi` already on PATH whose version fits is linked in as it is.
+# 2. Otherwise the CLI is built from the Go module proxy at $PULUMI_VERSION and cached; a second
+#    run that finds the cached binary at the right version takes well under a second.
+# 3. `pulumi-resource-pulumi-python` (the dynamic-provider launcher) and, when the proxy serves it,
+#    the Python language host `pulumi-language-python` (+ its exec script) are put beside the CLI.
+#
+# Usage: scripts/install-pulumi.sh [TOOLS_DIR]    (default: <repo>/.tools)
+set -euo pipefail
+
+PULUMI_VERSION="${PULUMI_VERSION:-v3.259.0}"
+# Commit of the v3.259.0 release tag: the language host module has no tags of its own.
+LANGHOST_COMMIT="${LANGHOST_COMMIT:-0ac56e876614}"
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS_DIR="${1:-$REPO_ROOT/.tools}"
+BIN="$TOOLS_DIR/bin"
+BUILD="$TOOLS_DIR/build"
+mkdir -p "$BIN" "$BUILD"
+
+say() { printf '[install-pulumi] %s\n' "$*" >&2; }
+die() { printf '[install-pulumi] ERROR: %s\n' "$*" >&2; exit 1; }
+
+want="${PULUMI_VERSION#v}"
+version_of() { "$1" version 2>/dev/null | tr -d 'v[:space:]'; }
+fits() { # a CLI fits when its major.minor is at least the pinned one
+  python3 - "$1" "$want" <<'PY'
+import sys
+have, want = (tuple(int(p) for p in v.split("-")[0].split(".")[:2]) for v in sys.argv[1:3])
+sys.exit(0 if have[0] == want[0] and have >= want else 1)
+PY
+}
+
+# --- the CLI -----------------------------------------------------------------------------------
+if [[ -x "$BIN/pulumi" && "$(version_of "$BIN/pulumi")" == "$want" ]]; then
+  say "pulumi $want already in $BIN (cached)"
+elif system_pulumi="$(PATH="${PATH//$BIN:/}" command -v pulumi 2>/dev/null)" && [[ "$system_pulumi" != "$BIN/pulumi" ]] \
+     && have="$(version_of "$system_pulumi")" && [[ -n "$have" ]] && fits "$have"; then
+  say "using pulumi $have found at $system_pulumi"
+  ln -sf "$system_pulumi" "$BIN/pulumi"
+  sys_dir="$(dirname "$(readlink -f "$system_pulumi")")"
+  for f in pulumi-language-python pulumi-language-python-exec; do
+    [[ -e "$sys_dir/$f" ]] && ln -sf "$sys_dir/$f" "$BIN/$f"
+  done
+else
+  command -v go >/dev/null 2>&1 || die "no Go toolchain on PATH. Install Go >= 1.23 (https://go.dev/doc/install or your OS package 'golang'), or install the Pulumi CLI yourself and put it on PATH."
+  say "building pulumi $PULUMI_VERSION from the Go module proxy ($(go env GOPROXY)); the first build takes several minutes"
+  mod="$BUILD/cli"
+  rm -rf "$mod" && mkdir -p "$mod"
+  cat >"$mod/go.mod" <<GOMOD
+module local/pulumi-cli
+
+go 1.23
+
+replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
+GOMOD
+  (
+    cd "$mod"
+    say "resolving github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION"
+    go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$PULUMI_VERSION" "github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION" >&2 \
+      || die "the Go module proxy did not serve pulumi $PULUMI_VERSION (see above). Check network access to $(go env GOPROXY), or set PULUMI_VERSION to a served version."
+    say "compiling (go build); this is the slow part"
+    go build -trimpath -o "$BIN/pulumi" \
+      -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
+      github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2 || die "go build of the Pulumi CLI failed (see above)."
+  )
+  say "built $BIN/pulumi ($(version_of "$BIN/pulumi"))"
+fi
+
+# --- files that live inside the sdk/v3 module (not in the Python wheel) -------------------------
+sdk_dir=""
+ensure_sdk_dir() {
+  [[ -n "$sdk_dir" ]] && return 0
+  command -v go >/dev/null 2>&1 || return 1
+  sdk_dir="$(cd "$BUILD" && GOFLAGS=-mod=mod go mod download -json "github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION" 2>/dev/null \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin).get("Dir",""))')" || return 1
+  [[ -n "$sdk_dir" ]]
+}
+
+if [[ ! -x "$BIN/pulumi-resource-pulumi-python" ]]; then
+  if ensure_sdk_dir && [[ -f "$sdk_dir/python/dist/pulumi-resource-pulumi-python" ]]; then
+    install -m 0755 "$sdk_dir/python/dist/pulumi-resource-pulumi-python" "$BIN/pulumi-resource-pulumi-python"
+  else
+    # Same behaviour as the upstream launcher: the virtualenv's Python, else python3.
+    cat >"$BIN/pulumi-resource-pulumi-python" <<'LAUNCH'
+#!/bin/sh
+if [ -n "${PULUMI_PYTHON_CMD:-}" ]; then exec "$PULUMI_PYTHON_CMD" -u -m pulumi.dynamic "$@"; fi
+if [ -n "${PULUMI_RUNTIME_VIRTUALENV:-}" ]; then exec "$PULUMI_RUNTIME_VIRTUALENV/bin/python" -u -m pulumi.dynamic "$@"; fi
+exec python3 -u -m pulumi.dynamic "$@"
+LAUNCH
+    chmod 0755 "$BIN/pulumi-resource-pulumi-python"
+  fi
+  say "installed $BIN/pulumi-resource-pulumi-python"
+fi
+
+# --- the Python language host (optional: the Automation API needs none) --------------------------
+LANGHOST_LOG="$TOOLS_DIR/language-host.log"
+if [[ -x "$BIN/pulumi-language-python" ]]; then
+  say "pulumi-language-python present"
+elif [[ -f "$TOOLS_DIR/language-host.unavailable" ]]; then
+  say "pulumi-language-python: not served by the proxy (see $LANGHOST_LOG); programs run through the Automation API"
+elif command -v go >/dev/null 2>&1; then
+  say "trying to build the Python language host pulumi-language-python@$LANGHOST_COMMIT"
+  lmod="$BUILD/langhost"
+  rm -rf "$lmod" && mkdir -p "$lmod"
+  cat >"$lmod/go.mod" <<GOMOD
+module local/pulumi-langhost
+
+go 1.23
+
+replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
+GOMOD
+  if (cd "$lmod" \
+      && go get "github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3@$LANGHOST_COMMIT" \
+                "github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION" "github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION" \
+      && go build -trimpath -o "$BIN/pulumi-language-python" \
+           -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
+           github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3) >"$LANGHOST_LOG" 2>&1 \
+     && ensure_sdk_dir && [[ -f "$sdk_dir/python/dist/pulumi-language-python-exec" ]]; then
+    install -m 0755 "$sdk_dir/python/dist/pulumi-language-python-exec" "$BIN/pulumi-language-python-exec"
+    say "built $BIN/pulumi-language-python"
+  else
+    rm -f "$BIN/pulumi-language-python"
+    touch "$TOOLS_DIR/language-host.unavailable"
+    say "pulumi-language-python could not be built (evidence in $LANGHOST_LOG); programs run through the Automation API"
+  fi
+fi
+
+say "ready: $BIN/pulumi $("$BIN/pulumi" version)"
