@@ -1,0 +1,767 @@
+"""State and rules of the emulated Coveo Extension and Source APIs, apart from HTTP.
+
+`CoveoBackend` holds, per organization, the indexing pipeline extensions (with their version
+history) and the sources with their extension maps. Each public method is one API operation: it
+validates its input, applies the change and returns JSON-able dictionaries shaped like Coveo's
+models, or raises `CoveoApiError` carrying the HTTP status, Coveo error code and message.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import math
+import secrets
+import string
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+DATA_STREAMS = ("BODY_TEXT", "BODY_HTML", "THUMBNAIL", "DOCUMENT_DATA", "BODY_MARKDOWN")
+LANGUAGES = ("PYTHON3",)
+API_VERSIONS = ("v1", "v2")
+ACTIONS_ON_ERROR = ("REJECT_DOCUMENT", "SKIP_EXTENSION")
+EXTENSION_STAGES = ("preConversionExtensions", "postConversionExtensions")
+DEFAULT_EXECUTION_TIMEOUT_SECONDS = 5
+AUTO_DISABLE_REASON = "The extension was automatically disabled because it timed out too often."
+
+_VERSION_ID_ALPHABET = string.ascii_letters + string.digits + "."
+_VERSION_ID_LENGTH = 33  # as in the spec's example `hdJSDb4hTkdnsCynNtF.d657FgLSDydcj`
+
+
+class CoveoApiError(Exception):
+    """A failed Coveo operation: HTTP status, Coveo `errorCode` and a human message."""
+
+    def __init__(self, status: int, error_code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error_code = error_code
+        self.message = message
+
+
+def now_ms() -> int:
+    """The current time in epoch milliseconds (Coveo's date format)."""
+    return time.time_ns() // 1_000_000
+
+
+def new_resource_id(organization_id: str) -> str:
+    """An id shaped like Coveo's: `<organizationId>-<26 lowercase base32 characters>`."""
+    suffix = base64.b32encode(secrets.token_bytes(16)).decode("ascii").rstrip("=").lower()
+    return f"{organization_id}-{suffix}"
+
+
+def new_version_id() -> str:
+    """A version id shaped like the spec's example (`hdJSDb4hTkdnsCynNtF.d657FgLSDydcj`)."""
+    return "".join(secrets.choice(_VERSION_ID_ALPHABET) for _ in range(_VERSION_ID_LENGTH))
+
+
+@dataclass
+class ExtensionVersion:
+    """One saved version of an extension's script."""
+
+    id: str
+    last_modified: int
+    content: str
+
+
+@dataclass
+class StoredExtension:
+    """An extension as the emulator stores it (field names follow Python, not the wire)."""
+
+    id: str
+    name: str
+    description: str
+    content: str
+    language: str
+    api_version: str
+    required_data_streams: list[str]
+    use_vault: bool
+    enabled: bool
+    groups_that_can_edit: list[dict[str, Any]]
+    api_keys_that_can_edit: list[dict[str, Any]]
+    project_ids: list[str]
+    created_date: int
+    last_modified: int
+    timeout: int = DEFAULT_EXECUTION_TIMEOUT_SECONDS
+    disabled_date: int | None = None
+    disabled_reason: str | None = None
+    last_auto_disabling_date: int | None = None
+    timeout_health_problematic: bool = False
+    versions: list[ExtensionVersion] = field(default_factory=list)  # oldest first
+
+    @property
+    def version_id(self) -> str:
+        """The id of the latest version."""
+        return self.versions[-1].id
+
+
+@dataclass
+class StoredSource:
+    """A source: only what the extension map needs (id, name and the map itself)."""
+
+    id: str
+    name: str
+    extensions: dict[str, Any] = field(default_factory=dict)  # normalized SourceExtensionsMap
+
+
+@dataclass
+class OrganizationState:
+    """Everything one organization holds, in creation order."""
+
+    extensions: dict[str, StoredExtension] = field(default_factory=dict)
+    sources: dict[str, StoredSource] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ExtensionEdit:
+    """A validated EditExtensionModel (the body of create and update)."""
+
+    name: str
+    content: str
+    description: str
+    language: str
+    api_version: str
+    required_data_streams: list[str]
+    use_vault: bool
+    enabled: bool | None  # None: not given
+    groups_that_can_edit: list[dict[str, Any]]
+    api_keys_that_can_edit: list[dict[str, Any]]
+    project_ids: list[str]
+
+
+def _invalid(message: str) -> CoveoApiError:
+    return CoveoApiError(400, "INVALID_PARAMETER", message)
+
+
+def _optional_string(body: Mapping[str, Any], key: str, default: str) -> str:
+    value = body.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise _invalid(f"'{key}' must be a string.")
+    return value
+
+
+def _optional_bool(body: Mapping[str, Any], key: str) -> bool | None:
+    value = body.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, bool):
+        raise _invalid(f"'{key}' must be a boolean.")
+    return value
+
+
+def _optional_list(body: Mapping[str, Any], key: str) -> list[Any]:
+    value = body.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _invalid(f"'{key}' must be an array.")
+    return value
+
+
+def parse_extension_edit(body: Any) -> ExtensionEdit:
+    """Validate an EditExtensionModel body, reporting the first problem as a 400."""
+    if not isinstance(body, dict):
+        raise CoveoApiError(400, "INVALID_JSON", "The request body must be a JSON object (EditExtensionModel).")
+    name = body.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise _invalid("'name' is required and must be a non-blank string.")
+    content = body.get("content")
+    if not isinstance(content, str):
+        raise _invalid("'content' is required and must be a string.")
+    language = _optional_string(body, "language", "PYTHON3")
+    if language not in LANGUAGES:
+        raise _invalid(f"'language' must be one of {', '.join(LANGUAGES)}; got '{language}'.")
+    api_version = _optional_string(body, "apiVersion", "v1")
+    if api_version not in API_VERSIONS:
+        raise _invalid(f"'apiVersion' must be one of {', '.join(API_VERSIONS)}; got '{api_version}'.")
+    data_streams = _optional_list(body, "requiredDataStreams")
+    for stream in data_streams:
+        if stream not in DATA_STREAMS:
+            raise _invalid(f"'requiredDataStreams' must only hold {', '.join(DATA_STREAMS)}; got '{stream}'.")
+    editors: dict[str, list[dict[str, Any]]] = {}
+    for key in ("groupsThatCanEdit", "apiKeysThatCanEdit"):
+        entries = _optional_list(body, key)
+        if not all(isinstance(entry, dict) for entry in entries):
+            raise _invalid(f"'{key}' must be an array of {{id, displayName}} objects.")
+        editors[key] = [dict(entry) for entry in entries]
+    # projectIds is not part of EditExtensionModel; accepting it is an emulator leniency so that
+    # GET /extensions/project has something to filter on.
+    project_ids = _optional_list(body, "projectIds")
+    if not all(isinstance(project_id, str) for project_id in project_ids):
+        raise _invalid("'projectIds' must be an array of strings.")
+    return ExtensionEdit(
+        name=name,
+        content=content,
+        description=_optional_string(body, "description", ""),
+        language=language,
+        api_version=api_version,
+        required_data_streams=list(data_streams),
+        use_vault=bool(_optional_bool(body, "useVault")),
+        enabled=_optional_bool(body, "enabled"),
+        groups_that_can_edit=editors["groupsThatCanEdit"],
+        api_keys_that_can_edit=editors["apiKeysThatCanEdit"],
+        project_ids=list(project_ids),
+    )
+
+
+def compile_python3(code: str) -> dict[str, Any]:
+    """Compile a script as Python 3 the way `POST /extensions/test/compile` reports it."""
+    try:
+        compile(code, "<extension>", "exec", dont_inherit=True)
+    except SyntaxError as error:  # includes IndentationError and TabError
+        return {
+            "successful": False,
+            "error": {
+                "type": type(error).__name__,
+                "line": error.lineno or 0,
+                "offset": error.offset or 0,
+                "message": error.msg,
+            },
+        }
+    except (ValueError, MemoryError, RecursionError) as error:  # e.g. NUL bytes, absurd nesting
+        return {
+            "successful": False,
+            "error": {"type": type(error).__name__, "line": 0, "offset": 0, "message": str(error)},
+        }
+    return {"successful": True}
+
+
+def _health(problematic: bool, reason: str) -> dict[str, Any]:
+    if problematic:
+        return {"healthIndicator": "PROBLEMATIC", "reason": reason}
+    return {"healthIndicator": "UNKNOWN", "reason": ""}
+
+
+def render_extension(extension: StoredExtension, *, used_by: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """The ExtensionModel of an extension (with `usedBy` only when given)."""
+    disabled_status: dict[str, Any] = {}
+    if not extension.enabled:
+        disabled_status = {
+            "disabledDate": extension.disabled_date or extension.last_modified,
+            "reason": extension.disabled_reason or "",
+        }
+    status: dict[str, Any] = {
+        "durationHealth": _health(False, ""),
+        "timeoutHealth": _health(extension.timeout_health_problematic, "The extension often times out."),
+        "dailyStatistics": {
+            "averageDurationInSeconds": 0.0,
+            "numberOfErrors": 0,
+            "numberOfExecutions": 0,
+            "numberOfSkips": 0,
+            "numberOfTimeouts": 0,
+        },
+        "disabledStatus": disabled_status,
+        "timeoutLikeliness": "HIGH" if extension.timeout_health_problematic else "NONE",
+    }
+    if extension.last_auto_disabling_date is not None:
+        status["lastAutoDisablingDate"] = extension.last_auto_disabling_date
+    model: dict[str, Any] = {
+        "id": extension.id,
+        "name": extension.name,
+        "description": extension.description,
+        "content": extension.content,
+        "enabled": extension.enabled,
+        "language": extension.language,
+        "apiVersion": extension.api_version,
+        "requiredDataStreams": list(extension.required_data_streams),
+        "versionId": extension.version_id,
+        "createdDate": extension.created_date,
+        "lastModified": extension.last_modified,
+        "status": status,
+        "useVault": extension.use_vault,
+        "timeout": extension.timeout,
+        "projectIds": list(extension.project_ids),
+    }
+    if used_by is not None:
+        model["usedBy"] = used_by
+    return model
+
+
+def _empty_stages() -> dict[str, list[dict[str, Any]]]:
+    return {stage: [] for stage in EXTENSION_STAGES}
+
+
+def empty_extension_map() -> dict[str, Any]:
+    """The extension map of a source nothing was applied to."""
+    return {"common": _empty_stages(), "items": {}}
+
+
+def _referenced_extension_ids(extension_map: Mapping[str, Any]) -> Iterator[str]:
+    groups = [extension_map.get("common", {}), *extension_map.get("items", {}).values()]
+    for group in groups:
+        for stage in EXTENSION_STAGES:
+            for entry in group.get(stage, []):
+                yield entry["extensionId"]
+
+
+class CoveoBackend:
+    """Every Coveo organization the emulator knows, with their extensions and sources.
+
+    Thread-safe: every operation runs under one re-entrant lock. `on_change` is called after a
+    change, once the lock is released (so a persistence callback may snapshot any backend).
+    """
+
+    def __init__(self, *, organizations: Mapping[str, str], on_change: Callable[[], None]) -> None:
+        if not organizations:
+            raise ValueError("at least one Coveo organization is needed")
+        self._api_keys = dict(organizations)  # organization id -> API key
+        self._on_change = on_change
+        self._lock = threading.RLock()
+        self._organizations: dict[str, OrganizationState] = {}
+        self.reset()
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+
+    @property
+    def organization_ids(self) -> list[str]:
+        """The ids of the configured organizations, in configuration order."""
+        return list(self._api_keys)
+
+    def reset(self) -> None:
+        """Forget every extension and source (the organizations and keys stay)."""
+        with self._lock:
+            self._organizations = {org: OrganizationState() for org in self._api_keys}
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole state as JSON-able data (see `restore`)."""
+        with self._lock:
+            return {
+                org: {
+                    "extensions": [asdict(extension) for extension in state.extensions.values()],
+                    "sources": [asdict(source) for source in state.sources.values()],
+                }
+                for org, state in self._organizations.items()
+            }
+
+    def restore(self, data: Mapping[str, Any]) -> None:
+        """Replace the state with a `snapshot()`; organizations no longer configured are dropped."""
+        with self._lock:
+            self.reset()
+            for org, saved in data.items():
+                state = self._organizations.get(org)
+                if state is None:
+                    continue
+                for raw in saved.get("extensions", []):
+                    fields = dict(raw)
+                    fields["versions"] = [ExtensionVersion(**version) for version in fields["versions"]]
+                    extension = StoredExtension(**fields)
+                    state.extensions[extension.id] = extension
+                for raw in saved.get("sources", []):
+                    source = StoredSource(**raw)
+                    state.sources[source.id] = source
+
+    def dump(self) -> dict[str, Any]:
+        """The `coveo` part of `GET /_emulator/dump`: ExtensionModels and sources per organization."""
+        with self._lock:
+            return {
+                org: {
+                    "extensions": [
+                        render_extension(extension, used_by=self._used_by(state, extension.id))
+                        for extension in state.extensions.values()
+                    ],
+                    "sources": [
+                        {"id": source.id, "name": source.name, "extensions": self._filled_map(source)}
+                        for source in state.sources.values()
+                    ],
+                }
+                for org, state in self._organizations.items()
+            }
+
+    @contextmanager
+    def _changing(self) -> Iterator[None]:
+        """Run a mutation under the lock, then report the change (outside the lock)."""
+        with self._lock:
+            yield
+        self._on_change()
+
+    # -- auth --------------------------------------------------------------------------------------
+
+    def authorize(self, organization_id: str, api_key: str | None) -> None:
+        """Check a bearer key against an organization: 401 unknown key, 404 org, 403 other org."""
+        if not api_key:
+            raise CoveoApiError(401, "UNAUTHORIZED", "Missing bearer token in the Authorization header.")
+        owner = next((org for org, key in self._api_keys.items() if secrets.compare_digest(key, api_key)), None)
+        if owner is None:
+            raise CoveoApiError(401, "INVALID_TOKEN", "The access token is invalid or expired.")
+        if organization_id not in self._api_keys:
+            raise CoveoApiError(404, "ORGANIZATION_NOT_FOUND", f"The organization '{organization_id}' does not exist.")
+        if owner != organization_id:
+            raise CoveoApiError(
+                403,
+                "ACCESS_DENIED",
+                f"The access token does not grant the privilege INDEXING_PIPELINE_EXTENSION "
+                f"in organization '{organization_id}'.",
+            )
+
+    # -- lookups -----------------------------------------------------------------------------------
+
+    def _organization(self, organization_id: str) -> OrganizationState:
+        state = self._organizations.get(organization_id)
+        if state is None:
+            raise CoveoApiError(404, "ORGANIZATION_NOT_FOUND", f"The organization '{organization_id}' does not exist.")
+        return state
+
+    def _extension(self, organization_id: str, extension_id: str) -> StoredExtension:
+        extension = self._organization(organization_id).extensions.get(extension_id)
+        if extension is None:
+            raise CoveoApiError(404, "EXTENSION_NOT_FOUND", f"The extension '{extension_id}' does not exist.")
+        return extension
+
+    def _source(self, organization_id: str, source_id: str) -> StoredSource:
+        source = self._organization(organization_id).sources.get(source_id)
+        if source is None:
+            raise CoveoApiError(404, "SOURCE_NOT_FOUND", f"The source '{source_id}' does not exist.")
+        return source
+
+    @staticmethod
+    def _used_by(state: OrganizationState, extension_id: str) -> list[dict[str, str]]:
+        return [
+            {"sourceId": source.id, "sourceName": source.name}
+            for source in state.sources.values()
+            if extension_id in set(_referenced_extension_ids(source.extensions))
+        ]
+
+    # -- extensions --------------------------------------------------------------------------------
+
+    def list_extensions(self, organization_id: str) -> list[dict[str, Any]]:
+        """Every extension of the organization (no `usedBy`), in creation order."""
+        with self._lock:
+            state = self._organization(organization_id)
+            return [render_extension(extension) for extension in state.extensions.values()]
+
+    def create_extension(self, organization_id: str, body: Any) -> dict[str, Any]:
+        """Create an extension from an EditExtensionModel body."""
+        edit = parse_extension_edit(body)
+        with self._changing():
+            state = self._organization(organization_id)
+            created = now_ms()
+            extension = StoredExtension(
+                id=new_resource_id(organization_id),
+                name=edit.name,
+                description=edit.description,
+                content=edit.content,
+                language=edit.language,
+                api_version=edit.api_version,
+                required_data_streams=edit.required_data_streams,
+                use_vault=edit.use_vault,
+                enabled=True if edit.enabled is None else edit.enabled,
+                groups_that_can_edit=edit.groups_that_can_edit,
+                api_keys_that_can_edit=edit.api_keys_that_can_edit,
+                project_ids=edit.project_ids,
+                created_date=created,
+                last_modified=created,
+                versions=[ExtensionVersion(id=new_version_id(), last_modified=created, content=edit.content)],
+            )
+            if not extension.enabled:
+                extension.disabled_date = created
+            state.extensions[extension.id] = extension
+            return render_extension(extension)
+
+    def get_extension(self, organization_id: str, extension_id: str) -> dict[str, Any]:
+        """One extension, with `usedBy`."""
+        with self._lock:
+            state = self._organization(organization_id)
+            extension = self._extension(organization_id, extension_id)
+            return render_extension(extension, used_by=self._used_by(state, extension_id))
+
+    def update_extension(self, organization_id: str, extension_id: str, body: Any) -> dict[str, Any]:
+        """Full replace from an EditExtensionModel; a new version only when the script changes.
+
+        Fields left out take their defaults, except `enabled`, which keeps its current value when
+        absent (the service may have auto-disabled the extension meanwhile).
+        """
+        edit = parse_extension_edit(body)
+        with self._changing():
+            state = self._organization(organization_id)
+            extension = self._extension(organization_id, extension_id)
+            before = render_extension(extension)
+            stamp = now_ms()
+            self._set_content(extension, edit.content, stamp)
+            extension.name = edit.name
+            extension.description = edit.description
+            extension.language = edit.language
+            extension.api_version = edit.api_version
+            extension.required_data_streams = edit.required_data_streams
+            extension.use_vault = edit.use_vault
+            extension.groups_that_can_edit = edit.groups_that_can_edit
+            extension.api_keys_that_can_edit = edit.api_keys_that_can_edit
+            extension.project_ids = edit.project_ids
+            if edit.enabled is not None:
+                self._set_enabled(extension, edit.enabled, None, stamp)
+            if render_extension(extension) != before:
+                extension.last_modified = stamp
+            return render_extension(extension, used_by=self._used_by(state, extension_id))
+
+    @staticmethod
+    def _set_content(extension: StoredExtension, content: str, stamp: int) -> None:
+        if content != extension.content:
+            extension.content = content
+            extension.versions.append(ExtensionVersion(id=new_version_id(), last_modified=stamp, content=content))
+
+    @staticmethod
+    def _set_enabled(extension: StoredExtension, enabled: bool, reason: str | None, stamp: int) -> None:
+        if enabled:
+            extension.enabled = True
+            extension.disabled_date = None
+            extension.disabled_reason = None
+        elif extension.enabled or reason is not None:
+            extension.enabled = False
+            extension.disabled_date = stamp
+            extension.disabled_reason = reason
+
+    def delete_extension(self, organization_id: str, extension_id: str) -> None:
+        """Delete an extension; refused (409 EXTENSION_IN_USE) while a source applies it."""
+        with self._changing():
+            state = self._organization(organization_id)
+            self._extension(organization_id, extension_id)
+            used_by = self._used_by(state, extension_id)
+            if used_by:
+                names = ", ".join(f"{entry['sourceName']} ({entry['sourceId']})" for entry in used_by)
+                raise CoveoApiError(
+                    409,
+                    "EXTENSION_IN_USE",
+                    f"The extension '{extension_id}' cannot be deleted because it is used by the "
+                    f"following sources: {names}.",
+                )
+            del state.extensions[extension_id]
+
+    def enable_extension(self, organization_id: str, extension_id: str) -> None:
+        """Enable an extension (clears `status.disabledStatus`)."""
+        with self._changing():
+            extension = self._extension(organization_id, extension_id)
+            if not extension.enabled:
+                stamp = now_ms()
+                self._set_enabled(extension, True, None, stamp)
+                extension.last_modified = stamp
+
+    def disable_extension(self, organization_id: str, extension_id: str, reason: str | None) -> None:
+        """Disable an extension, recording the date and the optional reason."""
+        with self._changing():
+            extension = self._extension(organization_id, extension_id)
+            stamp = now_ms()
+            self._set_enabled(extension, False, reason, stamp)
+            extension.last_modified = stamp
+
+    def auto_disable_extension(self, organization_id: str, extension_id: str, reason: str | None) -> dict[str, Any]:
+        """What the service does to an extension that keeps timing out (admin operation)."""
+        with self._changing():
+            state = self._organization(organization_id)
+            extension = self._extension(organization_id, extension_id)
+            stamp = now_ms()
+            self._set_enabled(extension, False, reason or AUTO_DISABLE_REASON, stamp)
+            extension.last_auto_disabling_date = stamp
+            extension.timeout_health_problematic = True
+            return render_extension(extension, used_by=self._used_by(state, extension_id))
+
+    def get_code(self, organization_id: str, extension_id: str) -> str:
+        """The script of an extension."""
+        with self._lock:
+            return self._extension(organization_id, extension_id).content
+
+    def update_code(self, organization_id: str, extension_id: str, code: str) -> dict[str, Any]:
+        """Replace only the script (a new version when it differs)."""
+        with self._changing():
+            extension = self._extension(organization_id, extension_id)
+            if code != extension.content:
+                stamp = now_ms()
+                self._set_content(extension, code, stamp)
+                extension.last_modified = stamp
+            return render_extension(extension)
+
+    def set_timeout(self, organization_id: str, extension_id: str, body: Any) -> None:
+        """Store an ExtensionTimeoutModel (`executionTimeout` in seconds, default 5)."""
+        if not isinstance(body, dict):
+            raise CoveoApiError(400, "INVALID_JSON", "The request body must be a JSON object.")
+        seconds = body.get("executionTimeout", DEFAULT_EXECUTION_TIMEOUT_SECONDS)
+        if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 1:
+            raise _invalid("'executionTimeout' must be a positive integer (seconds).")
+        with self._changing():
+            extension = self._extension(organization_id, extension_id)
+            if extension.timeout != seconds:
+                extension.timeout = seconds
+                extension.last_modified = now_ms()
+
+    def list_versions(self, organization_id: str, extension_id: str) -> list[dict[str, Any]]:
+        """The versions of an extension, newest first."""
+        with self._lock:
+            extension = self._extension(organization_id, extension_id)
+            return [
+                {"id": version.id, "lastModified": version.last_modified} for version in reversed(extension.versions)
+            ]
+
+    def get_version(self, organization_id: str, extension_id: str, version_id: str) -> dict[str, Any]:
+        """The ExtensionModel as of a version: that version's script, id and date."""
+        with self._lock:
+            extension = self._extension(organization_id, extension_id)
+            version = next((v for v in extension.versions if v.id == version_id), None)
+            if version is None:
+                raise CoveoApiError(
+                    404,
+                    "EXTENSION_VERSION_NOT_FOUND",
+                    f"The version '{version_id}' of extension '{extension_id}' does not exist.",
+                )
+            model = render_extension(extension)
+            model.update(content=version.content, versionId=version.id, lastModified=version.last_modified)
+            return model
+
+    def compile_code(self, organization_id: str, body: Any) -> dict[str, Any]:
+        """Compile an ExtensionCompileModel's code as Python 3."""
+        with self._lock:
+            self._organization(organization_id)
+        if not isinstance(body, dict):
+            raise CoveoApiError(400, "INVALID_JSON", "The request body must be a JSON object.")
+        code = body.get("code")
+        if not isinstance(code, str):
+            raise _invalid("'code' is required and must be a string.")
+        language = body.get("language", "PYTHON3")
+        if language not in LANGUAGES:
+            raise _invalid(f"'language' must be one of {', '.join(LANGUAGES)}; got '{language}'.")
+        return compile_python3(code)
+
+    def page_extensions(
+        self,
+        organization_id: str,
+        *,
+        page: int,
+        per_page: int,
+        filter_text: str | None,
+        ids: list[str] | None = None,
+        project_id: str | None = None,
+    ) -> dict[str, Any]:
+        """A PageModelExtensionModel, optionally restricted to ids, a project or a name filter."""
+        if page < 0:
+            raise _invalid("'page' must be zero or more.")
+        if per_page < 1:
+            raise _invalid("'perPage' must be one or more.")
+        with self._lock:
+            extensions = list(self._organization(organization_id).extensions.values())
+            if ids is not None:
+                by_id = {extension.id: extension for extension in extensions}
+                extensions = [by_id[extension_id] for extension_id in dict.fromkeys(ids) if extension_id in by_id]
+            if project_id is not None:
+                extensions = [extension for extension in extensions if project_id in extension.project_ids]
+            if filter_text:
+                needle = filter_text.casefold()
+                extensions = [
+                    extension
+                    for extension in extensions
+                    if needle in extension.name.casefold() or needle in extension.description.casefold()
+                ]
+            selected = extensions[page * per_page : (page + 1) * per_page]
+            return {
+                "items": [render_extension(extension) for extension in selected],
+                "totalEntries": len(extensions),
+                "totalPages": math.ceil(len(extensions) / per_page),
+            }
+
+    # -- sources -----------------------------------------------------------------------------------
+
+    def create_source(self, organization_id: str, name: Any) -> dict[str, Any]:
+        """Create a source (admin operation: the emulator does not implement the Source API)."""
+        if not isinstance(name, str) or not name.strip():
+            raise _invalid("'name' is required and must be a non-blank string.")
+        with self._changing():
+            state = self._organization(organization_id)
+            source = StoredSource(id=new_resource_id(organization_id), name=name)
+            state.sources[source.id] = source
+            return {"id": source.id, "name": source.name}
+
+    def delete_source(self, organization_id: str, source_id: str) -> None:
+        """Delete a source and, with it, its extension map."""
+        with self._changing():
+            self._source(organization_id, source_id)
+            del self._organization(organization_id).sources[source_id]
+
+    def _filled_map(self, source: StoredSource) -> dict[str, Any]:
+        filled = empty_extension_map()
+        stored = source.extensions
+        filled["common"].update(copy.deepcopy(stored.get("common", {})))
+        for item_type, group in stored.get("items", {}).items():
+            filled["items"][item_type] = {**_empty_stages(), **copy.deepcopy(group)}
+        return filled
+
+    def get_source_extensions(self, organization_id: str, source_id: str) -> dict[str, Any]:
+        """A source's SourceExtensionsMap as stored, defaults filled in."""
+        with self._lock:
+            return self._filled_map(self._source(organization_id, source_id))
+
+    def set_source_extensions(self, organization_id: str, source_id: str, body: Any) -> None:
+        """Replace a source's SourceExtensionsMap after validating every entry."""
+        with self._changing():
+            state = self._organization(organization_id)
+            source = self._source(organization_id, source_id)
+            source.extensions = self._normalize_map(state, body)
+
+    def _normalize_map(self, state: OrganizationState, body: Any) -> dict[str, Any]:
+        if not isinstance(body, dict):
+            raise CoveoApiError(400, "INVALID_JSON", "The request body must be a SourceExtensionsMap object.")
+        normalized: dict[str, Any] = {}
+        common = body.get("common")
+        if common is not None:
+            normalized["common"] = self._normalize_group(state, common, "common")
+        items = body.get("items")
+        if items is not None:
+            if not isinstance(items, dict):
+                raise _invalid("'items' must be an object keyed by item type.")
+            normalized["items"] = {
+                item_type: self._normalize_group(state, group, f"items.{item_type}")
+                for item_type, group in items.items()
+            }
+        return normalized
+
+    def _normalize_group(self, state: OrganizationState, group: Any, where: str) -> dict[str, Any]:
+        if not isinstance(group, dict):
+            raise _invalid(f"'{where}' must be a SourceExtensionsModel object.")
+        normalized: dict[str, Any] = {}
+        for stage in EXTENSION_STAGES:
+            entries = group.get(stage)
+            if entries is None:
+                continue
+            if not isinstance(entries, list):
+                raise _invalid(f"'{where}.{stage}' must be an array.")
+            normalized[stage] = [
+                self._normalize_entry(state, entry, f"{where}.{stage}[{index}]") for index, entry in enumerate(entries)
+            ]
+        return normalized
+
+    @staticmethod
+    def _normalize_entry(state: OrganizationState, entry: Any, where: str) -> dict[str, Any]:
+        if not isinstance(entry, dict):
+            raise _invalid(f"'{where}' must be a SourceExtensionModel object.")
+        extension_id = entry.get("extensionId")
+        if not isinstance(extension_id, str) or extension_id not in state.extensions:
+            raise CoveoApiError(
+                400, "INVALID_EXTENSION_ID", f"'{where}.extensionId': the extension '{extension_id}' does not exist."
+            )
+        action = entry.get("actionOnError", "SKIP_EXTENSION")
+        if action not in ACTIONS_ON_ERROR:
+            raise _invalid(f"'{where}.actionOnError' must be one of {', '.join(ACTIONS_ON_ERROR)}; got '{action}'.")
+        condition = entry.get("condition", "")
+        if not isinstance(condition, str):
+            raise _invalid(f"'{where}.condition' must be a string.")
+        parameters = entry.get("parameters", {})
+        if not isinstance(parameters, dict) or not all(isinstance(v, str) for v in parameters.values()):
+            raise _invalid(f"'{where}.parameters' must be an object of string values.")
+        normalized: dict[str, Any] = {
+            "extensionId": extension_id,
+            "actionOnError": action,
+            "condition": condition,
+            "parameters": dict(parameters),
+        }
+        version_id = entry.get("versionId")
+        if version_id is not None:
+            versions = {version.id for version in state.extensions[extension_id].versions}
+            if version_id not in versions:
+                raise _invalid(f"'{where}.versionId': '{version_id}' is not a version of '{extension_id}'.")
+            normalized["versionId"] = version_id
+        item_type = entry.get("itemType")
+        if item_type is not None:
+            if not isinstance(item_type, str):
+                raise _invalid(f"'{where}.itemType' must be a string.")
+            normalized["itemType"] = item_type
+        return normalized

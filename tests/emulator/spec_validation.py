@@ -1,0 +1,137 @@
+"""Validate response bodies against the vendors' own API documents (in /work/shared/specs).
+
+- `validate_coveo(schema_name, body)`: OpenAPI 3.0 `#/components/schemas/<name>` of the Coveo
+  Extension API, falling back to the Source API document (e.g. `SourceExtensionsMap`).
+- `validate_elastic(definition_name, body)`: Swagger 2.0 `#/definitions/<name>` of the Elastic
+  Cloud API, with a registry over the whole document so that every `$ref` resolves.
+
+A trailing `[]` (`"ExtensionModel[]"`) validates a JSON array of that schema.
+
+Where `reference/coveo-extension-api.md` says the Coveo spec is wrong, the schemas are adapted
+explicitly (see `COVEO_SPEC_CORRECTIONS`); the Coveo schemas are also closed
+(`additionalProperties: false` on every object that lists properties) so that a misspelt or
+invented field fails validation instead of passing silently.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft4Validator
+from jsonschema.exceptions import ValidationError
+from openapi_schema_validator import OAS30Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
+
+SPECS_DIR = Path(os.environ.get("SEARCH_EXTENSIONS_SPECS_DIR", "/work/shared/specs"))
+COVEO_EXTENSION_SPEC = SPECS_DIR / "coveo-extension-api.openapi.yml"
+COVEO_SOURCE_SPEC = SPECS_DIR / "coveo-source-api.openapi.yml"
+ELASTIC_SPEC = SPECS_DIR / "elastic-cloud-api.swagger.json"
+
+_EPOCH_MS = {"type": "integer", "minimum": 0, "description": "epoch milliseconds (the spec says date-time)"}
+
+# (schema, property) -> replacement, each from reference/coveo-extension-api.md.
+COVEO_SPEC_CORRECTIONS: dict[tuple[str, str], dict[str, Any]] = {
+    # "createdDate / lastModified are epoch milliseconds as JSON numbers (the spec mislabels them
+    # as date-time strings)"; the same holds for every other Coveo date of these models.
+    ("ExtensionModel", "createdDate"): _EPOCH_MS,
+    ("ExtensionModel", "lastModified"): _EPOCH_MS,
+    ("ExtensionContentVersionModel", "lastModified"): _EPOCH_MS,
+    ("ExtensionDisabledStatusModel", "disabledDate"): _EPOCH_MS,
+    ("ExtensionStatusModel", "lastAutoDisablingDate"): _EPOCH_MS,
+    ("ExtensionStatusModel", "lastDisablingDate"): _EPOCH_MS,
+}
+
+# The spec has no error schema; the reference gives Coveo's error body.
+COVEO_ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["message", "errorCode", "requestID"],
+    "properties": {"message": {"type": "string"}, "errorCode": {"type": "string"}, "requestID": {"type": "string"}},
+}
+
+
+def _close_objects(node: Any) -> None:
+    """Set `additionalProperties: false` on every object schema that lists its properties."""
+    if isinstance(node, dict):
+        if "properties" in node and "additionalProperties" not in node:
+            node["additionalProperties"] = False
+        for value in node.values():
+            _close_objects(value)
+    elif isinstance(node, list):
+        for value in node:
+            _close_objects(value)
+
+
+def _corrected_coveo_spec(path: Path) -> dict[str, Any]:
+    spec: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    schemas = spec["components"]["schemas"]
+    for (schema, prop), replacement in COVEO_SPEC_CORRECTIONS.items():
+        if schema in schemas and prop in schemas[schema].get("properties", {}):
+            schemas[schema]["properties"][prop] = dict(replacement)
+    if "ExtensionDisabledStatusModel" in schemas:
+        # "disabledStatus = {disabledDate, reason} ({} when enabled)": disabledDate cannot be required.
+        schemas["ExtensionDisabledStatusModel"].pop("required", None)
+    schemas["CoveoError"] = COVEO_ERROR_SCHEMA
+    _close_objects(schemas)
+    return spec
+
+
+@functools.cache
+def _coveo_registry() -> tuple[Registry, dict[str, str]]:
+    """A registry holding both Coveo documents, and which document defines each schema name."""
+    registry: Registry = Registry()
+    owners: dict[str, str] = {}
+    # The Extension API comes first: where both documents define a name, its definition wins.
+    for uri, path in (("urn:coveo-source-api", COVEO_SOURCE_SPEC), ("urn:coveo-extension-api", COVEO_EXTENSION_SPEC)):
+        spec = _corrected_coveo_spec(path)
+        registry = registry.with_resource(uri, Resource.from_contents(spec, default_specification=DRAFT4))
+        owners.update(dict.fromkeys(spec["components"]["schemas"], uri))
+    return registry, owners
+
+
+@functools.cache
+def _elastic_registry() -> tuple[Registry, frozenset[str]]:
+    spec = json.loads(ELASTIC_SPEC.read_text(encoding="utf-8"))
+    resource = Resource.from_contents(spec, default_specification=DRAFT4)
+    return Registry().with_resource("urn:elastic-cloud-api", resource), frozenset(spec["definitions"])
+
+
+def _array_or_single(name: str) -> tuple[str, bool]:
+    return (name[:-2], True) if name.endswith("[]") else (name, False)
+
+
+def validate_coveo(schema_name: str, body: Any) -> None:
+    """Raise `jsonschema.ValidationError` unless `body` matches the Coveo schema (`Name` or `Name[]`)."""
+    name, is_array = _array_or_single(schema_name)
+    registry, owners = _coveo_registry()
+    if name not in owners:
+        raise KeyError(f"no Coveo schema named {name!r}")
+    schema: dict[str, Any] = {"$ref": f"{owners[name]}#/components/schemas/{name}"}
+    if is_array:
+        schema = {"type": "array", "items": schema}
+    _raise_best_error(OAS30Validator(schema, registry=registry), body)
+
+
+def validate_elastic(definition_name: str, body: Any) -> None:
+    """Raise `jsonschema.ValidationError` unless `body` matches the Elastic definition (`Name` or `Name[]`)."""
+    name, is_array = _array_or_single(definition_name)
+    registry, names = _elastic_registry()
+    if name not in names:
+        raise KeyError(f"no Elastic definition named {name!r}")
+    schema: dict[str, Any] = {"$ref": f"urn:elastic-cloud-api#/definitions/{name}"}
+    if is_array:
+        schema = {"type": "array", "items": schema}
+    _raise_best_error(Draft4Validator(schema, registry=registry), body)
+
+
+def _raise_best_error(validator: Any, body: Any) -> None:
+    errors = sorted(validator.iter_errors(body), key=lambda error: list(error.absolute_path))
+    if errors:
+        first: ValidationError = errors[0]
+        where = "/".join(str(part) for part in first.absolute_path) or "<root>"
+        raise ValidationError(f"{where}: {first.message} ({len(errors)} error(s) in total)")
