@@ -1,1 +1,53 @@
-"""Pulumi resources for Coveo indexing pipeline extensions and Elastic Cloud custom extensions."""
+"""Pulumi resources for Coveo indexing pipeline extensions and Elastic Cloud custom extensions.
+
+    from pulumi_search_extensions import CoveoExtension, ElasticExtension
+
+Everything else in the package is private. Names are imported on first use, so importing the package
+costs almost nothing until a resource is actually declared (the Pulumi SDK alone takes ~0.25 s).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ApiError",
+    "CoveoExtension",
+    "CoveoExtensionArgs",
+    "CoveoSourceExtensions",
+    "CoveoSourceExtensionsArgs",
+    "ElasticExtension",
+    "ElasticExtensionArgs",
+]
+
+_EXPORTS = {
+    "ApiError": "._http",
+    "CoveoExtension": ".coveo.extension",
+    "CoveoExtensionArgs": ".coveo.extension",
+    "CoveoSourceExtensions": ".coveo.source_extensions",
+    "CoveoSourceExtensionsArgs": ".coveo.source_extensions",
+    "ElasticExtension": ".elastic.extension",
+    "ElasticExtensionArgs": ".elastic.extension",
+}
+
+if TYPE_CHECKING:
+    from ._http import ApiError
+    from .coveo.extension import CoveoExtension, CoveoExtensionArgs
+    from .coveo.source_extensions import CoveoSourceExtensions, CoveoSourceExtensionsArgs
+    from .elastic.extension import ElasticExtension, ElasticExtensionArgs
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -4,6 +4,10 @@ A create POST is not idempotent: after a time-out, a dropped connection or a 5xx
 applied it. Before sending it again we look for what it would have created; one match is adopted,
 several are reported, none means it is safe to send again. A 429 was refused before anything was applied,
 so it is simply sent again after the wait the service asks for.
+
+The look-up covers the whole create (from the first attempt on, with a little slack for clock skew), so an
+object a previous attempt made is found too. It also runs when no retry is left: an applied create is
+adopted rather than reported as a failure that leaves an orphan behind.
 """
 
 from __future__ import annotations
@@ -17,9 +21,12 @@ from ._http import ApiError, HttpSettings
 
 T = TypeVar("T")
 
+CLOCK_SLACK_SECONDS = 5.0
+"""How far before the first attempt an object's creation date may lie and still count as ours (clock skew)."""
+
 
 class AmbiguousCreateError(Exception):
-    """A create may have been applied several times; the user must pick which object to keep."""
+    """A create may have been applied (several times, or unknown): the user must check and pick what to keep."""
 
 
 def _maybe_applied(exc: ApiError) -> bool:
@@ -37,35 +44,65 @@ def create_once(
 ) -> T:
     """Sends `post` until it is known to have been applied exactly once, and returns what it created.
 
-    `find_created(since)` lists the objects matching the declared fields that appeared after the
-    monotonic-clock-free wall time `since` (epoch seconds, with a little slack for clock skew).
+    `find_created(since)` lists the objects matching the declared fields that appeared after the wall-clock
+    time `since` (epoch seconds). At most `settings.max_retries` retries, within `settings.retry_budget`.
+
+    Raises:
+        ApiError: the create was refused (4xx), or failed without being applied and no retry is left.
+        AmbiguousCreateError: several matching objects appeared (their ids are listed), or the look-up
+            itself failed so nobody knows whether the create was applied.
     """
     deadline = time.monotonic() + settings.retry_budget
+    since = time.time() - CLOCK_SLACK_SECONDS
     attempt = 0
     while True:
-        started = time.time()
         try:
             return post()
         except ApiError as exc:
-            retryable = _maybe_applied(exc) or exc.status == 429
-            if not retryable or attempt >= settings.max_retries:
-                raise
             if _maybe_applied(exc):
-                matches = list(find_created(started - 5.0))
-                if len(matches) == 1:
-                    return matches[0]
-                if len(matches) > 1:
-                    listed = ", ".join(describe(m) for m in matches)
-                    raise AmbiguousCreateError(
-                        f"creating {what} failed ambiguously ({exc}) and {len(matches)} matching objects now "
-                        f"exist: {listed}. Keep one with {adopt_hint} and delete the others in the console."
-                    ) from None
-            backoff = min(30.0, settings.backoff_factor * (2**attempt)) + random.uniform(0, settings.backoff_factor)
+                found = _reconcile(exc, find_created, describe, since, what=what, adopt_hint=adopt_hint)
+                if found is not None:
+                    return found
+            elif exc.status != 429:
+                raise
+            if attempt >= settings.max_retries:
+                raise
+            jitter = random.uniform(0, settings.backoff_factor)
+            backoff = min(30.0, settings.backoff_factor * (2**attempt)) + jitter
             wait = exc.retry_after if exc.retry_after is not None else backoff
             if time.monotonic() + wait > deadline:
                 raise
             time.sleep(wait)
             attempt += 1
+
+
+def _reconcile(
+    exc: ApiError,
+    find_created: Callable[[float], Sequence[T]],
+    describe: Callable[[T], str],
+    since: float,
+    *,
+    what: str,
+    adopt_hint: str,
+) -> T | None:
+    """After a create that may have been applied: the one object it made, or None when it made none."""
+    try:
+        matches = list(find_created(since))
+    except ApiError as list_exc:
+        raise AmbiguousCreateError(
+            f"creating {what} failed ({exc}) and the service may have applied it, but listing the existing "
+            f"objects to find out failed too ({list_exc}). Look in the console for an object created just now "
+            f"with the declared fields: keep it with {adopt_hint}, or delete it, then run the command again."
+        ) from None
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        listed = ", ".join(describe(m) for m in matches)
+        raise AmbiguousCreateError(
+            f"creating {what} failed ambiguously ({exc}) and {len(matches)} matching objects now "
+            f"exist: {listed}. Keep one with {adopt_hint} and delete the others in the console."
+        )
+    return None
 
 
 def undo_on_failure(created_id: str, steps: Callable[[], T], undo: Callable[[], None], *, what: str) -> T:

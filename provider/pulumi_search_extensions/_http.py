@@ -7,23 +7,29 @@
   what a failure means (see the providers' create-reconciliation).
 - urllib3 has no total time budget, so `_BudgetRetry` stops retrying once the next wait would overrun the
   call's deadline, and then hands back the last response (or raises the last connection error).
-- Credentials travel in a per-call header and never appear in an error message or a log line.
+- Credentials travel in a per-call header and never appear in an error message or a log line: should a
+  service (or a proxy in front of it) echo the credential back, it is masked in the error.
+- A call ends within `retry_budget` plus one attempt's `timeout`: no retry starts once its wait would pass
+  the deadline, and the attempt in flight is bounded by the per-attempt time-out.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connectionpool import ConnectionPool
-from urllib3.exceptions import MaxRetryError
+from urllib3.exceptions import MaxRetryError, NewConnectionError
+from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
@@ -95,7 +101,10 @@ class HttpSettings:
         timeout: seconds to wait for the service between bytes (connect and read), per attempt.
         retry_budget: total seconds one call may spend, retries and back-off included.
         max_retries: retries after the first attempt.
-        backoff_factor: base of the exponential back-off, seconds.
+        backoff_factor: base of the exponential back-off, seconds, and the range of its jitter: waits double
+            with each retry (urllib3 retries a first failure at once, then waits `backoff_factor * 2**(n-1)`
+            plus up to `backoff_factor` before the n-th retry), at most 30 s, unless the service asks for a
+            `Retry-After`.
         verify_tls: False only for self-signed ECE installations (`insecure`).
     """
 
@@ -185,7 +194,7 @@ class HttpClient:
 
     service: str
     base_url: str
-    auth_header: str
+    auth_header: str = field(repr=False)  # holds the credential: never in a repr, log line or traceback
     settings: HttpSettings
     parse_error: ErrorParser
 
@@ -224,7 +233,7 @@ class HttpClient:
                 allow_redirects=False,
             )
         except requests.RequestException as exc:
-            raise ApiError(self.service, method, path, _describe_transport_error(exc)) from None
+            raise ApiError(self.service, method, path, self._masked(_describe_transport_error(exc))) from None
         finally:
             _call_deadline.value = None
         if response.status_code not in set(expected):
@@ -233,14 +242,46 @@ class HttpClient:
                 self.service,
                 method,
                 path,
-                message,
+                self._masked(message),
                 status=response.status_code,
-                code=code,
+                code=self._masked(code) if code is not None else None,
                 request_id=request_id,
-                body=_json_or_none(response),
+                body=self._masked(_json_or_none(response)),
                 retry_after=_retry_after_seconds(response),
             )
         return response
+
+    def _masked(self, value: Any) -> Any:
+        """`value` (text, or JSON made of dicts, lists and strings) with every form of the credential masked."""
+        secrets = _credential_forms(self.auth_header)
+        if isinstance(value, str):
+            for secret in secrets:
+                value = value.replace(secret, "***")
+            return value
+        if isinstance(value, dict):
+            return {self._masked(key): self._masked(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self._masked(item) for item in value]
+        return value
+
+
+_MIN_SECRET_LENGTH = 4  # shorter fragments (a one-letter password) would mask unrelated text
+
+
+def _credential_forms(auth_header: str) -> tuple[str, ...]:
+    """The strings that give the credential away: the header, its token and, for basic auth, the decoded pair."""
+    forms = [auth_header]
+    scheme, _, token = auth_header.partition(" ")
+    token = token.strip()
+    forms.append(token)
+    if scheme.lower() == "basic" and token:
+        try:
+            pair = base64.b64decode(token, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            pair = ""
+        forms += [pair, pair.partition(":")[2]]
+    unique = {form for form in forms if len(form) >= _MIN_SECRET_LENGTH}
+    return tuple(sorted(unique, key=len, reverse=True))  # longest first: the header before its token
 
 
 def _retry_after_seconds(response: requests.Response) -> float | None:
@@ -258,12 +299,30 @@ def _json_or_none(response: requests.Response) -> Any:
         return None
 
 
+def _reason(exc: requests.RequestException) -> Any:
+    """The low-level cause urllib3 gave up on (`MaxRetryError.reason`), if any."""
+    return getattr(exc.args[0], "reason", None) if exc.args else None
+
+
+def _is_timeout(exc: requests.RequestException) -> bool:
+    # Once urllib3's retries are used up, a read time-out reaches us as a ConnectionError wrapping
+    # MaxRetryError(reason=ReadTimeoutError): look at the reason, not only the outer class.
+    # A refused connection is a NewConnectionError, which urllib3 derives from ConnectTimeoutError:
+    # it is not a time-out and must not be described as one.
+    reason = _reason(exc)
+    if isinstance(reason, NewConnectionError):
+        return False
+    return isinstance(exc, requests.Timeout) or isinstance(reason, Urllib3TimeoutError)
+
+
 def _describe_transport_error(exc: requests.RequestException) -> str:
     # The exception text names the URL and the low-level reason, never request headers.
-    if isinstance(exc, requests.Timeout):
+    if _is_timeout(exc):
         return f"no answer within the time limit ({exc.__class__.__name__}); raise the timeout setting if needed"
     if isinstance(exc, requests.exceptions.SSLError):
         return f"TLS verification failed ({exc}); for a self-signed ECE certificate set `insecure`"
+    if isinstance(_reason(exc), NewConnectionError):
+        return f"could not connect to the service ({exc}); check the host or endpoint setting and the network"
     if isinstance(exc, requests.ConnectionError):
         return f"could not reach the service or the connection was dropped ({exc})"
     return f"{exc.__class__.__name__}: {exc}"

@@ -6,15 +6,17 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pulumi.dynamic import CheckFailure
+from pulumi.output import Unknown
 
-# Values not yet known at preview arrive as this string (pulumi.runtime.rpc.UNKNOWN); imported lazily
-# by value so that importing this module stays cheap.
+# The wire form of a value not yet known at preview (pulumi.runtime.rpc.UNKNOWN). The dynamic provider host
+# deserializes check/diff inputs with keep_unknowns=True, so such values reach the provider as
+# `pulumi.output.Unknown` instances, at any depth; the string form is accepted too.
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 
 def is_unknown(value: Any) -> bool:
     """True for a value Pulumi does not know yet (preview of a value computed by another resource)."""
-    return isinstance(value, str) and value == UNKNOWN
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
 
 
 def contains_unknown(value: Any) -> bool:

@@ -7,7 +7,9 @@ the Pulumi state.
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -66,13 +68,31 @@ class Setting:
         return None
 
 
+# A Go duration as the Elastic ecosystem writes `ec:timeout` / `EC_TIMEOUT` ("40s", "1m", "1m30s", "1.5h").
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
+_DURATION_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def duration_seconds(text: str) -> float | None:
+    """Seconds of a Go duration string such as "1m30s", or None when `text` is not one."""
+    text = text.strip()
+    if not text or _DURATION_PART.sub("", text):
+        return None
+    return sum(float(n) * _DURATION_UNIT_SECONDS[unit] for n, unit in _DURATION_PART.findall(text))
+
+
 def _number(value: Any, name: str, kind: type[int] | type[float]) -> int | float | None:
     if value is None or value == "" or is_unknown(value):
         return None
     try:
         number = kind(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
+        seconds = duration_seconds(value) if kind is float and isinstance(value, str) else None
+        if seconds is None:
+            raise ValueError(f"{name} must be a number, got {value!r}") from None
+        number = seconds
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
     if number < 0:
         raise ValueError(f"{name} must not be negative, got {value!r}")
     return number
@@ -84,19 +104,26 @@ def _flag(value: Any) -> bool:
     return str(value).strip().lower() in {"1", "true", "yes", "on"}
 
 
+HTTP_SETTING_KEYS: tuple[tuple[str, str, str, type[int] | type[float]], ...] = (
+    # (HttpSettings field, stack config key after `<namespace>:`, environment variable after `<PREFIX>_`, type)
+    ("timeout", "timeout", "TIMEOUT", float),
+    ("retry_budget", "retryBudget", "RETRY_BUDGET", float),
+    ("max_retries", "maxRetries", "MAX_RETRIES", int),
+    ("backoff_factor", "retryBackoff", "RETRY_BACKOFF", float),
+)
+
+
 def http_settings(namespace: str, env_prefix: str, props: Mapping[str, Any], *, insecure: Any = None) -> HttpSettings:
-    """Time limits and retries for one service, from `<namespace>:timeout|retryBudget|maxRetries` or env.
+    """Time limits and retries for one service, from `<namespace>:timeout|retryBudget|maxRetries|retryBackoff`
+    or the environment (`<PREFIX>_TIMEOUT`, `_RETRY_BUDGET`, `_MAX_RETRIES`, `_RETRY_BACKOFF`).
 
     `timeout` is per attempt (seconds between bytes), `retryBudget` the total for one call including
-    back-off. Elastic's `EC_TIMEOUT` keeps its ecosystem meaning (a per-request time-out).
+    back-off, `maxRetries` the retries after the first attempt, `retryBackoff` the base of the exponential
+    back-off in seconds. Elastic's `EC_TIMEOUT` keeps its ecosystem meaning (a per-request time-out).
     """
     defaults = HttpSettings()
     values: dict[str, Any] = {}
-    for arg, key, env, kind in (
-        ("timeout", "timeout", "TIMEOUT", float),
-        ("retry_budget", "retryBudget", "RETRY_BUDGET", float),
-        ("max_retries", "maxRetries", "MAX_RETRIES", int),
-    ):
+    for arg, key, env, kind in HTTP_SETTING_KEYS:
         setting = Setting(arg, f"{namespace}:{key}", (f"{env_prefix}_{env}",))
         number = _number(setting.resolve(props), setting.config_key, kind)
         if number is not None:
@@ -105,6 +132,7 @@ def http_settings(namespace: str, env_prefix: str, props: Mapping[str, Any], *, 
         timeout=float(values.get("timeout", defaults.timeout)),
         retry_budget=float(values.get("retry_budget", defaults.retry_budget)),
         max_retries=int(values.get("max_retries", defaults.max_retries)),
+        backoff_factor=float(values.get("backoff_factor", defaults.backoff_factor)),
         verify_tls=not _flag(insecure) if insecure is not None else True,
     )
 
@@ -114,5 +142,5 @@ def validate_http_settings(namespace: str, env_prefix: str, props: Mapping[str, 
     try:
         http_settings(namespace, env_prefix, props)
     except ValueError as exc:
-        return f"{exc}; give a non-negative number of seconds (or retries)"
+        return f"{exc}; give a non-negative number of seconds such as 90 or a duration such as 1m30s (or retries)"
     return None

@@ -1,0 +1,1 @@
+"""Coveo resources: the connection settings, the API client, CoveoExtension and its provider."""

@@ -1,0 +1,185 @@
+"""CoveoClient: one method per Coveo Extension API operation, plus the Source API's extension map.
+
+No resource logic lives here: the providers decide what to call; this module only knows paths, verbs,
+expected statuses and Coveo's error shape. Every call goes through the shared `HttpClient`, which
+retries idempotent calls within the time budget; `create_extension` is sent exactly once (see
+`_create.create_once` for what a failed create means).
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from typing import Any
+
+import requests
+
+from .._http import ErrorParser, HttpClient, HttpSettings
+from .connection import CoveoConnection
+
+SERVICE = "Coveo"
+_MESSAGE_LIMIT = 500  # characters of a non-JSON error body worth showing
+
+
+def parse_coveo_error(response: requests.Response) -> tuple[str | None, str, str | None]:
+    """(errorCode, message, request id) of a Coveo error response.
+
+    Coveo answers `{"message", "errorCode", "requestID"}` and an `X-Request-ID` header; proxies in front of it
+    may answer plain text or HTML, in which case the start of the body (or the reason phrase) is the message.
+    """
+    header_request_id = response.headers.get("X-Request-ID")
+    try:
+        body: Any = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        code = body.get("errorCode") or body.get("type")
+        message = body.get("message") or body.get("errorMessage") or response.reason or "no message"
+        request_id = body.get("requestID") or body.get("requestId") or header_request_id
+        return (str(code) if code else None, str(message), str(request_id) if request_id else None)
+    text = (response.text or "").strip()
+    message = text[:_MESSAGE_LIMIT] if text else (response.reason or f"HTTP {response.status_code}")
+    return None, message, header_request_id
+
+
+def _scrubbed(parse: ErrorParser, secret: str) -> ErrorParser:
+    """An error parser that hides `secret` should a service or a proxy echo it back."""
+
+    def parse_error(response: requests.Response) -> tuple[str | None, str, str | None]:
+        code, message, request_id = parse(response)
+        if secret and secret in message:
+            message = message.replace(secret, "***")
+        return code, message, request_id
+
+    return parse_error
+
+
+def _segment(value: str) -> str:
+    """One path segment, escaped (ids come from users and must not change the path)."""
+    return urllib.parse.quote(value, safe="")
+
+
+class CoveoClient:
+    """Calls one Coveo organization. Cheap to build: make one per provider operation, never keep or pickle it.
+
+    Args:
+        connection: the organization, base URL, API key and HTTP settings (see `connection.resolve_connection`).
+    """
+
+    def __init__(self, connection: CoveoConnection) -> None:
+        self.organization_id = connection.organization_id
+        self._http = HttpClient(
+            service=SERVICE,
+            base_url=connection.base_url,
+            auth_header=f"Bearer {connection.api_key}",
+            settings=connection.http,
+            parse_error=_scrubbed(parse_coveo_error, connection.api_key),
+        )
+
+    def __repr__(self) -> str:
+        return f"CoveoClient(organization_id={self.organization_id!r}, base_url={self._http.base_url!r})"
+
+    @property
+    def settings(self) -> HttpSettings:
+        """The HTTP settings (time budget, retries) of this client's calls."""
+        return self._http.settings
+
+    def _organization_path(self) -> str:
+        return f"/rest/organizations/{_segment(self.organization_id)}"
+
+    def _extensions_path(self, extension_id: str | None = None) -> str:
+        path = f"{self._organization_path()}/extensions"
+        return path if extension_id is None else f"{path}/{_segment(extension_id)}"
+
+    # -- Extension API ------------------------------------------------------------------------------
+
+    def list_extensions(self) -> list[dict[str, Any]]:
+        """Every extension of the organization (`GET /extensions`, not paged; entries have no `usedBy`)."""
+        result: list[dict[str, Any]] = self._http.request("GET", self._extensions_path(), idempotent=True).json()
+        return result
+
+    def create_extension(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Creates an extension from an EditExtensionModel (`POST /extensions`, 201). Sent once, never retried."""
+        response = self._http.request("POST", self._extensions_path(), idempotent=False, expected=(200, 201), json=body)
+        created: dict[str, Any] = response.json()
+        return created
+
+    def get_extension(self, extension_id: str) -> dict[str, Any]:
+        """One extension's ExtensionModel, `usedBy` included (`GET /extensions/{id}`)."""
+        model: dict[str, Any] = self._http.request("GET", self._extensions_path(extension_id), idempotent=True).json()
+        return model
+
+    def update_extension(self, extension_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Replaces an extension with a full EditExtensionModel (`PUT /extensions/{id}`)."""
+        response = self._http.request("PUT", self._extensions_path(extension_id), idempotent=True, json=body)
+        model: dict[str, Any] = response.json()
+        return model
+
+    def delete_extension(self, extension_id: str) -> None:
+        """Deletes an extension (`DELETE /extensions/{id}`, 204)."""
+        self._http.request("DELETE", self._extensions_path(extension_id), idempotent=True, expected=(200, 204))
+
+    def enable_extension(self, extension_id: str) -> None:
+        """Enables a disabled extension (`POST /extensions/{id}/enable`, 204)."""
+        path = f"{self._extensions_path(extension_id)}/enable"
+        self._http.request("POST", path, idempotent=True, expected=(200, 204))
+
+    def disable_extension(self, extension_id: str, reason: str | None = None) -> None:
+        """Disables an extension, recording `reason` (`POST /extensions/{id}/disable`, 204)."""
+        path = f"{self._extensions_path(extension_id)}/disable"
+        body = {"reason": reason} if reason else {}
+        self._http.request("POST", path, idempotent=True, expected=(200, 204), json=body)
+
+    def get_extension_code(self, extension_id: str) -> str:
+        """The script alone (`GET /extensions/{id}/code`, text/plain)."""
+        path = f"{self._extensions_path(extension_id)}/code"
+        return self._http.request("GET", path, idempotent=True, headers={"Accept": "text/plain"}).text
+
+    def set_execution_timeout(self, extension_id: str, seconds: int) -> None:
+        """Sets the execution time limit in seconds (`PUT /extensions/{id}/timeouts`, 204)."""
+        path = f"{self._extensions_path(extension_id)}/timeouts"
+        self._http.request("PUT", path, idempotent=True, expected=(200, 204), json={"executionTimeout": seconds})
+
+    def list_extension_versions(self, extension_id: str) -> list[dict[str, Any]]:
+        """The saved versions `[{id, lastModified}]`, newest first (`GET /extensions/{id}/versions`)."""
+        path = f"{self._extensions_path(extension_id)}/versions"
+        versions: list[dict[str, Any]] = self._http.request("GET", path, idempotent=True).json()
+        return versions
+
+    def get_extension_version(self, extension_id: str, version_id: str) -> dict[str, Any]:
+        """The ExtensionModel as of one version (`GET /extensions/{id}/versions/{versionId}`)."""
+        path = f"{self._extensions_path(extension_id)}/versions/{_segment(version_id)}"
+        model: dict[str, Any] = self._http.request("GET", path, idempotent=True).json()
+        return model
+
+    def compile_code(self, code: str) -> dict[str, Any]:
+        """Asks the service to compile a script: `{successful, error: {type, line, offset, message}}`.
+
+        Side-effect free, so it is retried like a read.
+        """
+        path = f"{self._extensions_path()}/test/compile"
+        body = {"code": code, "language": "PYTHON3"}
+        result: dict[str, Any] = self._http.request("POST", path, idempotent=True, json=body).json()
+        return result
+
+    # -- Source API: the extension map of a source ----------------------------------------------------
+
+    def _source_extensions_path(self, source_id: str) -> str:
+        return f"{self._organization_path()}/sources/{_segment(source_id)}/extensions"
+
+    def get_source_extensions(self, source_id: str) -> dict[str, Any]:
+        """The extensions a source applies: `{common: {preConversionExtensions, postConversionExtensions}, items}`."""
+        extension_map: dict[str, Any] = self._http.request(
+            "GET", self._source_extensions_path(source_id), idempotent=True
+        ).json()
+        return extension_map
+
+    def put_source_extensions(self, source_id: str, body: dict[str, Any], rebuild: bool = False) -> None:
+        """Replaces a source's extension map (`PUT .../sources/{id}/extensions?rebuild=`, 204)."""
+        self._http.request(
+            "PUT",
+            self._source_extensions_path(source_id),
+            idempotent=True,
+            expected=(200, 204),
+            json=body,
+            params={"rebuild": "true" if rebuild else "false"},
+        )

@@ -1,0 +1,226 @@
+"""Where a Coveo resource's calls go and with which key: organization, API key, base URL, HTTP settings.
+
+Every Coveo resource (CoveoExtension, CoveoSourceExtensions) takes the same optional connection
+arguments and falls back to the same stack config keys and environment variables, in this order:
+
+| argument          | stack config          | environment              |
+|-------------------|-----------------------|--------------------------|
+| `organization_id` | `coveo:organizationId`| `COVEO_ORGANIZATION_ID`  |
+| `api_key`         | `coveo:apiKey`        | `COVEO_API_KEY`          |
+| `host`            | `coveo:host`          | `COVEO_HOST`             |
+| `region`          | `coveo:region`        | `COVEO_REGION`           |
+
+`host` (any base URL) and `region` (a Coveo region) both say where the API lives; the more specific
+source wins (an argument beats stack config, which beats the environment), and at the same level
+`host` wins. With neither, the US platform is used. `coveo:timeout`, `coveo:retryBudget`,
+`coveo:maxRetries` (or `COVEO_TIMEOUT`, ...) tune the HTTP layer.
+
+`check` stores the resolved organization and base URL in the checked inputs (never a key taken from
+config or the environment), so later calls know where the object lives even if the config changes.
+"""
+
+from __future__ import annotations
+
+import os
+import urllib.parse
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pulumi.dynamic import CheckFailure
+
+from .._http import HttpSettings
+from .._inputs import failure, is_unknown
+from .._settings import Setting, http_settings, stack_config_value, validate_http_settings
+
+ORGANIZATION_ID = Setting("organization_id", "coveo:organizationId", ("COVEO_ORGANIZATION_ID",))
+API_KEY = Setting("api_key", "coveo:apiKey", ("COVEO_API_KEY",))
+HOST = Setting("host", "coveo:host", ("COVEO_HOST",))
+REGION = Setting("region", "coveo:region", ("COVEO_REGION",))
+
+REGION_BASE_URLS: dict[str, str] = {
+    "us": "https://platform.cloud.coveo.com",
+    "eu": "https://platform-eu.cloud.coveo.com",
+    "au": "https://platform-au.cloud.coveo.com",
+    "ca": "https://platform-ca.cloud.coveo.com",
+    "hipaa": "https://platformhipaa.cloud.coveo.com",
+}
+DEFAULT_REGION = "us"
+
+CONNECTION_ARGS = ("organization_id", "api_key", "host", "region")
+"""Resource arguments that say where and how to call Coveo (shared by every Coveo resource)."""
+
+
+class CoveoConnectionError(ValueError):
+    """The connection settings are missing or malformed; the message names every way to fix them."""
+
+
+@dataclass(frozen=True)
+class CoveoConnection:
+    """Everything needed to call one Coveo organization. Built per operation, never pickled.
+
+    Attributes:
+        organization_id: the organization whose objects are managed.
+        base_url: the API's base URL without a trailing slash (a region's platform URL, a per-organization
+            admin host, or the emulator).
+        api_key: the API key or OAuth token sent as `Authorization: Bearer`; never shown in a repr.
+        http: time limits and retries of the calls.
+    """
+
+    organization_id: str
+    base_url: str
+    api_key: str = field(repr=False)
+    http: HttpSettings = field(default_factory=HttpSettings)
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A setting's value, the level it was found at (0 argument, 1 stack config, 2 environment) and where."""
+
+    value: Any
+    level: int
+    where: str
+
+
+def _levels(setting: Setting, props: Mapping[str, Any]) -> Iterator[_Found]:
+    """The setting's non-empty values from the argument, the stack config and the environment, in order."""
+    value = props.get(setting.arg)
+    if value is not None and value != "":
+        yield _Found(value, 0, f"the `{setting.arg}` argument")
+    value = stack_config_value(setting.config_key)
+    if value is not None and value != "":
+        yield _Found(value, 1, f"stack config `{setting.config_key}`")
+    for name in setting.env_vars:
+        env = os.environ.get(name)
+        if env:
+            yield _Found(env, 2, f"environment variable ${name}")
+
+
+def _location(props: Mapping[str, Any]) -> tuple[Setting, _Found] | None:
+    """The host or region that decides the base URL: more specific level first, host before region."""
+    found = [(setting, f) for setting in (HOST, REGION) for f in _levels(setting, props)]
+    if not found:
+        return None
+    return min(found, key=lambda pair: pair[1].level)  # min() keeps the first (host) on a tie
+
+
+def normalize_host(host: str) -> str:
+    """The base URL as compared and stored: no surrounding blanks, no trailing slash."""
+    return host.strip().rstrip("/")
+
+
+def host_problem(host: Any) -> str | None:
+    """Why `host` is not a usable base URL, or None when it is."""
+    if not isinstance(host, str):
+        return f"must be a URL string, got {type(host).__name__}"
+    parsed = urllib.parse.urlsplit(host.strip())
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        return f"{host!r} is not an http(s) URL; give a base URL such as https://platform.cloud.coveo.com"
+    if parsed.query or parsed.fragment:
+        return f"{host!r} must be a base URL without a query or fragment"
+    return None
+
+
+def region_problem(region: Any) -> str | None:
+    """Why `region` is not a Coveo region, or None when it is."""
+    if isinstance(region, str) and region.strip().lower() in REGION_BASE_URLS:
+        return None
+    return f"{region!r} is not a Coveo region; use one of {', '.join(REGION_BASE_URLS)} (or give `host`)"
+
+
+def resolve_base_url(props: Mapping[str, Any]) -> str:
+    """The effective base URL (UNKNOWN when the deciding argument is not known yet).
+
+    Raises `CoveoConnectionError` when the deciding value is malformed.
+    """
+    location = _location(props)
+    if location is None:
+        return REGION_BASE_URLS[DEFAULT_REGION]
+    setting, found = location
+    if is_unknown(found.value):
+        return str(found.value)
+    problem = host_problem(found.value) if setting is HOST else region_problem(found.value)
+    if problem:
+        raise CoveoConnectionError(f"{setting.arg}: {problem} (from {found.where})")
+    if setting is HOST:
+        return normalize_host(found.value)
+    return REGION_BASE_URLS[found.value.strip().lower()]
+
+
+def resolve_organization_id(props: Mapping[str, Any]) -> Any:
+    """The organization id (a string, UNKNOWN at preview, or None when none is given)."""
+    value = ORGANIZATION_ID.resolve(props)
+    return value.strip() if isinstance(value, str) and not is_unknown(value) else value
+
+
+def _missing(setting: Setting, what: str, how: str = "") -> str:
+    return f"no {what} given; set {setting.sources()}{how}"
+
+
+def resolve_connection(props: Mapping[str, Any]) -> CoveoConnection:
+    """The connection of one call, resolved at call time in the provider process.
+
+    `props` are the resource's inputs or outputs: after `check` they hold the resolved `organization_id`
+    and `host`, and `api_key` only when the program passed it (as a secret). Raises `CoveoConnectionError`
+    with a message naming every way to give a missing setting.
+    """
+    organization_id = resolve_organization_id(props)
+    api_key = API_KEY.resolve(props)
+    problems = []
+    if not isinstance(organization_id, str) or not organization_id or is_unknown(organization_id):
+        problems.append(_missing(ORGANIZATION_ID, "Coveo organization id"))
+    if not isinstance(api_key, str) or not api_key.strip() or is_unknown(api_key):
+        problems.append(_missing(API_KEY, "Coveo API key", " (as a secret)"))
+    try:
+        base_url = resolve_base_url(props)
+        http = http_settings("coveo", "COVEO", props)
+    except ValueError as exc:
+        problems.append(str(exc))
+    if problems:
+        raise CoveoConnectionError("; ".join(problems))
+    return CoveoConnection(str(organization_id), base_url, str(api_key).strip(), http)
+
+
+def check_connection(props: Mapping[str, Any]) -> list[CheckFailure]:
+    """Every problem with the connection settings, without any API call; values not known yet pass."""
+    failures: list[CheckFailure] = []
+    organization_id = resolve_organization_id(props)
+    if organization_id is None or (isinstance(organization_id, str) and not organization_id):
+        failures.append(failure("organization_id", _missing(ORGANIZATION_ID, "Coveo organization id")))
+    elif not isinstance(organization_id, str):
+        failures.append(failure("organization_id", f"must be a string, got {type(organization_id).__name__}"))
+    api_key = API_KEY.resolve(props)
+    if api_key is None or (isinstance(api_key, str) and not api_key.strip()):
+        failures.append(failure("api_key", _missing(API_KEY, "Coveo API key", " (as a secret)")))
+    elif not isinstance(api_key, str):
+        failures.append(failure("api_key", f"must be a string, got {type(api_key).__name__}"))
+    if props.get("host") not in (None, "") and props.get("region") not in (None, ""):
+        failures.append(failure("region", "give either `host` or `region`, not both: `host` already says where"))
+    else:
+        location = _location(props)
+        try:
+            resolve_base_url(props)
+        except CoveoConnectionError as exc:
+            arg = location[0].arg if location else "host"
+            failures.append(CheckFailure(arg, str(exc)))
+    problem = validate_http_settings("coveo", "COVEO", props)
+    if problem:
+        failures.append(failure("timeout", problem))
+    return failures
+
+
+def checked_connection_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The non-secret connection settings `check` stores in the inputs: organization and base URL.
+
+    Call only when `check_connection` found no failure.
+    """
+    stored: dict[str, Any] = {"organization_id": resolve_organization_id(props), "host": resolve_base_url(props)}
+    region = props.get("region")
+    if isinstance(region, str) and not is_unknown(region):
+        stored["region"] = region.strip().lower()
+    elif region is not None:
+        stored["region"] = region
+    api_key = props.get("api_key")
+    if api_key is not None and api_key != "":
+        stored["api_key"] = api_key  # only ever the program's own (secret) argument
+    return stored

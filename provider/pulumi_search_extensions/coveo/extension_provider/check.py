@@ -1,0 +1,132 @@
+"""check: validate and normalize the program's inputs, with no API call (it runs at every preview).
+
+Values not known yet at preview (`UNKNOWN`) pass. The checked inputs hold the defaults spelled out and the
+resolved organization and base URL, so that `diff` sees a config change as a replacement and the later
+operations know where the extension lives.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi.dynamic import CheckFailure, CheckResult
+
+from ..._inputs import contains_unknown, failure, is_unknown
+from ..connection import check_connection, checked_connection_inputs
+from .schema import API_VERSIONS, DATA_STREAMS, DEFAULTS, normalize_streams
+
+RUNTIME_PYTHON = (3, 10)  # what Coveo runs extension scripts on
+
+
+def content_problem(content: Any) -> str | None:
+    """Why the script would be refused or would fail to load, or None; names line and column and quotes the line."""
+    if not isinstance(content, str):
+        return f"must be the script's text (a string), got {type(content).__name__}"
+    if not content.strip():
+        return "is empty; give the Python script, inline or read from a file (e.g. `Path('x.py').read_text()`)"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. invalid escape sequences: legal, only noisy
+            ast.parse(content, filename="<content>", feature_version=RUNTIME_PYTHON)
+    except SyntaxError as exc:
+        line_number = exc.lineno or 0
+        lines = content.splitlines()
+        quoted = lines[line_number - 1].rstrip() if 0 < line_number <= len(lines) else ""
+        where = f"line {line_number}, column {exc.offset or 0}"
+        return f"does not parse as Python 3 ({exc.msg}) at {where}: `{quoted.strip()}`; fix the script"
+    except (ValueError, RecursionError, MemoryError) as exc:  # NUL bytes, absurd nesting
+        return f"cannot be parsed as Python 3: {exc}"
+    return None
+
+
+def _text_problem(value: Any, *, blank_ok: bool) -> str | None:
+    if not isinstance(value, str):
+        return f"must be a string, got {type(value).__name__}"
+    if not blank_ok and not value.strip():
+        return "must not be empty; give the extension a name"
+    return None
+
+
+def streams_problem(streams: Any) -> str | None:
+    """Why `required_data_streams` is not a list of Coveo data streams, or None."""
+    if not isinstance(streams, (list, tuple)):
+        return f"must be a list of data stream names ({', '.join(DATA_STREAMS)})"
+    unknown = [s for s in streams if not is_unknown(s) and s not in DATA_STREAMS]
+    if unknown:
+        listed = ", ".join(repr(s) for s in unknown)
+        return (
+            f"unknown data stream(s) {listed}; use only {', '.join(DATA_STREAMS)} (the original file is DOCUMENT_DATA)"
+        )
+    return None
+
+
+def timeout_problem(seconds: Any) -> str | None:
+    """Why `execution_timeout` is not a positive whole number of seconds, or None."""
+    # Pulumi carries every number as a float: 10.0 is a whole number of seconds.
+    whole = isinstance(seconds, int) or (isinstance(seconds, float) and seconds.is_integer())
+    if isinstance(seconds, bool) or not whole:
+        return f"must be a whole number of seconds, got {seconds!r}"
+    if seconds <= 0:
+        return f"must be a positive number of seconds, got {seconds!r} (the service's default is 5)"
+    return None
+
+
+def _adopt_id_problem(value: Any) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return None
+    return f"must be the id of an existing extension (see the console or `GET /extensions`), got {value!r}"
+
+
+def _field_failures(news: Mapping[str, Any]) -> list[CheckFailure]:
+    checks: list[tuple[str, Any]] = [
+        ("content", lambda v: content_problem(v)),
+        ("name", lambda v: _text_problem(v, blank_ok=False)),
+        ("description", lambda v: _text_problem(v, blank_ok=True)),
+        ("required_data_streams", streams_problem),
+        ("enabled", lambda v: None if isinstance(v, bool) else f"must be true or false, got {v!r}"),
+        (
+            "api_version",
+            lambda v: None if v in API_VERSIONS else f"must be one of {', '.join(API_VERSIONS)}, got {v!r}",
+        ),
+        ("execution_timeout", timeout_problem),
+        ("adopt_id", _adopt_id_problem),
+    ]
+    failures = []
+    for prop, problem_of in checks:
+        value = news.get(prop)
+        if prop == "content" and value is None:
+            failures.append(failure(prop, "is required: give the Python script of the extension"))
+        elif prop == "name" and value is None:
+            failures.append(failure(prop, "is required: give the extension a name"))
+        elif value is not None and not is_unknown(value):
+            problem = problem_of(value)
+            if problem:
+                failures.append(failure(prop, problem))
+    return failures
+
+
+def _normalized(news: Mapping[str, Any]) -> dict[str, Any]:
+    """The declared fields with defaults filled in and values in the form the service echoes."""
+    checked: dict[str, Any] = {key: value for key, value in news.items() if value is not None}
+    for key, default in DEFAULTS.items():
+        checked.setdefault(key, default)
+    streams = checked["required_data_streams"]
+    if not contains_unknown(streams):
+        checked["required_data_streams"] = normalize_streams(streams)
+    timeout = checked["execution_timeout"]
+    if isinstance(timeout, float):
+        checked["execution_timeout"] = int(timeout)
+    return checked
+
+
+def check_extension(news: Mapping[str, Any]) -> CheckResult:
+    """Validates the inputs (every problem at once) and returns them normalized; makes no API call."""
+    failures = _field_failures(news) + check_connection(news)
+    if failures:
+        return CheckResult(dict(news), failures)
+    checked = _normalized(news)
+    checked.update(checked_connection_inputs(news))
+    return CheckResult(checked, [])

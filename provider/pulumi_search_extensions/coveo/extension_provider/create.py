@@ -1,0 +1,98 @@
+"""create: POST once (reconciling an ambiguous failure), then the follow-up calls as one transaction.
+
+With `adopt_id`, nothing is created: the existing extension is read and brought to the declared state
+(the stand-in for `pulumi import`, which dynamic resources cannot use).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi.dynamic import CreateResult
+
+from ..._create import create_once, undo_on_failure
+from ..._http import ApiError
+from ..client import CoveoClient
+from ..connection import resolve_connection
+from .errors import CoveoExtensionError, clear_errors, explain
+from .read import is_gone
+from .schema import MODEL_FIELDS, declared_from_model, edit_model, iso_from_epoch_ms, outputs
+from .update import converge
+
+ACTION = "Creating the Coveo extension"
+
+
+def _created_since(client: CoveoClient, body: Mapping[str, Any], since: float) -> list[dict[str, Any]]:
+    """Extensions that match the POST's name, script and description and appeared after `since` (epoch s)."""
+    return [
+        model
+        for model in client.list_extensions()
+        if all(model.get(key) == body[key] for key in ("name", "content"))
+        and (model.get("description") or "") == body["description"]
+        and isinstance(model.get("createdDate"), (int, float))
+        and model["createdDate"] >= since * 1000
+    ]
+
+
+def _describe(model: Mapping[str, Any]) -> str:
+    return f"{model.get('id')} (created {iso_from_epoch_ms(model.get('createdDate'))})"
+
+
+def _post_once(client: CoveoClient, body: dict[str, Any]) -> dict[str, Any]:
+    return create_once(
+        post=lambda: client.create_extension(body),
+        find_created=lambda since: _created_since(client, body, since),
+        describe=_describe,
+        settings=client.settings,
+        what=f"Coveo extension {body['name']!r}",
+        adopt_hint="the `adopt_id` argument of CoveoExtension",
+    )
+
+
+def _create_new(client: CoveoClient, props: Mapping[str, Any]) -> CreateResult:
+    created = _post_once(client, edit_model(props))
+    extension_id = str(created["id"])
+    try:
+        model = undo_on_failure(
+            extension_id,
+            lambda: converge(client, extension_id, created, props),
+            lambda: client.delete_extension(extension_id),
+            what="Coveo extension",
+        )
+    except ApiError as exc:
+        # undo_on_failure re-raises the step's own error only once the undo succeeded.
+        raise CoveoExtensionError(
+            f"{ACTION} failed after it was created: {explain(exc)}. The new extension {extension_id} was "
+            f"deleted again: nothing was left behind."
+        ) from None
+    except RuntimeError as exc:  # the undo failed too: the message names the id left behind
+        raise CoveoExtensionError(f"{ACTION} failed: {exc}") from None
+    return CreateResult(extension_id, outputs(props, model))
+
+
+def _adopt(client: CoveoClient, adopt_id: str, props: Mapping[str, Any]) -> CreateResult:
+    try:
+        current = client.get_extension(adopt_id)
+    except ApiError as exc:
+        if is_gone(exc):
+            raise CoveoExtensionError(
+                f"Cannot adopt Coveo extension {adopt_id!r}: it does not exist in organization "
+                f"{client.organization_id} ({exc}). Check `adopt_id` (an id from the console or `GET /extensions`)."
+            ) from None
+        raise
+    remote = declared_from_model(current)
+    if any(remote[key] != props.get(key) for key in (*MODEL_FIELDS, "enabled")):
+        current = client.update_extension(adopt_id, edit_model(props))
+    model = converge(client, adopt_id, current, props)
+    return CreateResult(adopt_id, outputs(props, model))
+
+
+@clear_errors(ACTION)
+def create_extension(props: Mapping[str, Any]) -> CreateResult:
+    """Creates the extension (or adopts `adopt_id`) and returns its id and outputs; leaves nothing on failure."""
+    client = CoveoClient(resolve_connection(props))
+    adopt_id = props.get("adopt_id")
+    if adopt_id:
+        return _adopt(client, str(adopt_id).strip(), props)
+    return _create_new(client, props)

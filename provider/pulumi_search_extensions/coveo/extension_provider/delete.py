@@ -1,0 +1,40 @@
+"""delete: DELETE; already gone counts as deleted; an extension sources still use is refused with their names."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..._http import ApiError
+from ..client import CoveoClient
+from ..connection import resolve_connection
+from .errors import CoveoExtensionError, clear_errors
+from .read import is_gone
+
+IN_USE_STATUSES = frozenset({400, 409, 412, 423})  # the service's exact answer is undocumented: a 4xx
+
+
+def _sources_using(client: CoveoClient, extension_id: str) -> list[dict[str, Any]]:
+    used_by = client.get_extension(extension_id).get("usedBy") or []
+    return [entry for entry in used_by if isinstance(entry, dict)]
+
+
+@clear_errors("Deleting the Coveo extension")
+def delete_extension(extension_id: str, props: Mapping[str, Any]) -> None:
+    """Deletes the extension; fails, naming the sources, while sources still apply it."""
+    client = CoveoClient(resolve_connection(props))
+    try:
+        client.delete_extension(extension_id)
+    except ApiError as exc:
+        if is_gone(exc):
+            return
+        if exc.status in IN_USE_STATUSES:
+            sources = _sources_using(client, extension_id)
+            if sources:
+                names = ", ".join(f"{s.get('sourceName', '?')} ({s.get('sourceId', '?')})" for s in sources)
+                raise CoveoExtensionError(
+                    f"Cannot delete Coveo extension {extension_id}: it is used by source(s) {names}. Detach it "
+                    f"from them first (remove it from their CoveoSourceExtensions, or in the console), then run "
+                    f"the command again. ({exc})"
+                ) from None
+        raise

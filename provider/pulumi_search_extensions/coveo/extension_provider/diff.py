@@ -1,0 +1,40 @@
+"""diff: what a change of inputs does to the extension (olds are the previous outputs)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi.dynamic import DiffResult
+
+from ..._inputs import changed_keys, is_unknown
+from .schema import DECLARED_FIELDS, REPLACE_FIELDS
+
+UPDATE_FIELDS = (*DECLARED_FIELDS, "api_key")
+"""In-place changes. A new `api_key` argument changes no remote field, but the stored outputs must follow it."""
+
+
+def _adopts_another(extension_id: str, news: Mapping[str, Any]) -> bool:
+    """True when `adopt_id` names a different extension than the one managed (dropping it after adoption is fine)."""
+    adopt_id = news.get("adopt_id")
+    if adopt_id is None or adopt_id == "":
+        return False
+    return is_unknown(adopt_id) or adopt_id != extension_id
+
+
+def diff_extension(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
+    """A new organization or host replaces the extension; any other declared change is an in-place update.
+
+    Output-only fields (status, dates, version, used_by) and `region` (already folded into `host`) never
+    cause a diff, so a refresh followed by a preview of an unchanged program shows nothing.
+    """
+    replaces = changed_keys(olds, news, REPLACE_FIELDS)
+    if _adopts_another(extension_id, news):
+        replaces.append("adopt_id")
+    updates = changed_keys(olds, news, UPDATE_FIELDS)
+    return DiffResult(
+        changes=bool(replaces or updates),
+        replaces=replaces,
+        stables=[],
+        delete_before_replace=False,  # names need not be unique: create the new one, then delete the old
+    )

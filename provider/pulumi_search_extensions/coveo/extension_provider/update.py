@@ -1,0 +1,64 @@
+"""update: PUT the full model, then bring `enabled` and the execution timeout to what is declared."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi.dynamic import UpdateResult
+
+from ..._http import ApiError
+from ..client import CoveoClient
+from ..connection import resolve_connection
+from .errors import CoveoExtensionError, clear_errors, explain
+from .read import is_gone
+from .schema import MODEL_FIELDS, declared_from_model, edit_model, outputs
+
+DISABLED_REASON = "Disabled by Pulumi: the program declares enabled=False."
+
+
+def converge(
+    client: CoveoClient, extension_id: str, current: Mapping[str, Any], props: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The follow-up calls: enable or disable, set the time limit, when `current` differs; then re-reads.
+
+    Re-reading (rather than trusting the write responses) gives outputs that match what a refresh would see.
+    """
+    remote = declared_from_model(current)
+    if remote["enabled"] != props["enabled"]:
+        if props["enabled"]:
+            client.enable_extension(extension_id)
+        else:
+            client.disable_extension(extension_id, DISABLED_REASON)
+    if remote["execution_timeout"] != props["execution_timeout"]:
+        client.set_execution_timeout(extension_id, int(props["execution_timeout"]))
+    return client.get_extension(extension_id)
+
+
+def put_if_changed(
+    client: CoveoClient, extension_id: str, remote: Mapping[str, Any], props: Mapping[str, Any]
+) -> dict[str, Any]:
+    """PUTs the full EditExtensionModel when a declared field differs from `remote` (declared fields, snake_case);
+    otherwise GETs. Returns the current ExtensionModel either way.
+    """
+    if any(remote.get(key) != props.get(key) for key in (*MODEL_FIELDS, "enabled")):
+        return client.update_extension(extension_id, edit_model(props))
+    return client.get_extension(extension_id)
+
+
+@clear_errors("Updating the Coveo extension")
+def update_extension(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> UpdateResult:
+    """Applies the declared state to the extension and returns the refreshed outputs."""
+    client = CoveoClient(resolve_connection(news))
+    try:
+        # olds are the outputs of the last create/update/refresh: the remote state as Pulumi last saw it.
+        current = put_if_changed(client, extension_id, olds, news)
+        model = converge(client, extension_id, current, news)
+    except ApiError as exc:
+        if is_gone(exc):
+            raise CoveoExtensionError(
+                f"Updating the Coveo extension failed: {explain(exc)}. It was deleted outside Pulumi: run "
+                f"`pulumi refresh` to forget it, then `pulumi up` to create it again."
+            ) from None
+        raise
+    return UpdateResult(outputs(news, model))

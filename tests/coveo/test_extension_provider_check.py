@@ -1,0 +1,143 @@
+"""CoveoExtensionProvider.check: every bad input named with its fix, defaults filled in, no API call."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from pulumi_search_extensions._inputs import UNKNOWN
+from pulumi_search_extensions.coveo.extension_provider import CoveoExtensionProvider
+
+from .conftest import SCRIPT, checked, configured_provider, vendor_calls
+
+if TYPE_CHECKING:
+    from pulumi_search_extensions.emulator import EmulatorHandle
+
+CONFIG = {"coveo:organizationId": "searchdemoorg", "coveo:apiKey": "config-key", "coveo:host": "http://emulator:1/"}
+
+
+@pytest.fixture
+def offline() -> CoveoExtensionProvider:
+    """A provider configured for a host nobody listens on: check must not need it."""
+    return configured_provider(CONFIG)
+
+
+def failures(provider: CoveoExtensionProvider, **inputs: Any) -> dict[str, str]:
+    result = provider.check({}, {"name": "cleaner", "content": SCRIPT, **inputs})
+    return {f.property: f.reason for f in result.failures}
+
+
+def test_defaults_are_filled_in_and_the_connection_is_resolved_without_the_key(
+    offline: CoveoExtensionProvider,
+) -> None:
+    inputs = checked(offline)
+    assert inputs == {
+        "name": "cleaner",
+        "content": SCRIPT,
+        "description": "",
+        "required_data_streams": [],
+        "enabled": True,
+        "api_version": "v1",
+        "execution_timeout": 5,
+        "organization_id": "searchdemoorg",
+        "host": "http://emulator:1",
+    }
+
+
+def test_a_key_given_as_argument_stays_in_the_inputs(offline: CoveoExtensionProvider) -> None:
+    assert checked(offline, api_key="arg-key")["api_key"] == "arg-key"
+
+
+def test_data_streams_are_sorted_and_deduplicated_and_whole_float_timeouts_become_ints(
+    offline: CoveoExtensionProvider,
+) -> None:
+    inputs = checked(offline, required_data_streams=["THUMBNAIL", "BODY_TEXT", "THUMBNAIL"], execution_timeout=10.0)
+    assert inputs["required_data_streams"] == ["BODY_TEXT", "THUMBNAIL"]
+    assert inputs["execution_timeout"] == 10 and isinstance(inputs["execution_timeout"], int)
+
+
+def test_a_syntax_error_names_line_and_column_and_quotes_the_line(offline: CoveoExtensionProvider) -> None:
+    reason = failures(offline, content="import re\nif x = 1:\n    pass\n")["content"]
+    assert "line 2, column" in reason and "`if x = 1:`" in reason and reason.startswith("content:")
+
+
+def test_python_newer_than_the_coveo_runtime_is_refused(offline: CoveoExtensionProvider) -> None:
+    reason = failures(offline, content="type Alias = int\n")["content"]
+    assert "does not parse as Python 3" in reason
+
+
+@pytest.mark.parametrize("content", ["", "  \n\t"])
+def test_empty_content_is_refused(offline: CoveoExtensionProvider, content: str) -> None:
+    assert "is empty" in failures(offline, content=content)["content"]
+
+
+def test_content_and_name_are_required(offline: CoveoExtensionProvider) -> None:
+    result = offline.check({}, {})
+    assert {f.property for f in result.failures} == {"content", "name"}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("name", "  ", "must not be empty"),
+        ("required_data_streams", ["BODY_TEXT", "FILE_BINARY_STREAM"], "DOCUMENT_DATA"),
+        ("required_data_streams", "BODY_TEXT", "must be a list"),
+        ("api_version", "v3", "v1, v2"),
+        ("execution_timeout", 0, "positive"),
+        ("execution_timeout", -3, "positive"),
+        ("execution_timeout", 2.5, "whole number"),
+        ("execution_timeout", "10", "whole number"),
+        ("execution_timeout", True, "whole number"),
+        ("enabled", "yes", "true or false"),
+        ("region", "mars", "us, eu, au, ca, hipaa"),
+        ("adopt_id", " ", "id of an existing extension"),
+    ],
+)
+def test_a_bad_value_is_refused_naming_the_field_and_the_fix(
+    offline: CoveoExtensionProvider, field: str, value: Any, expected: str
+) -> None:
+    reasons = failures(offline, **{field: value})
+    assert list(reasons) == [field]
+    assert reasons[field].startswith(f"{field}:")
+    assert expected in reasons[field]
+
+
+def test_a_malformed_host_argument_is_refused(offline: CoveoExtensionProvider) -> None:
+    assert "not an http(s) URL" in failures(offline, host="platform.cloud.coveo.com")["host"]
+
+
+def test_missing_credentials_are_reported_at_preview_with_all_three_ways_to_give_them() -> None:
+    provider = configured_provider({})
+    reasons = failures(provider)
+    assert set(reasons) == {"organization_id", "api_key"}
+    for text in ("`api_key` resource argument", "coveo:apiKey", "$COVEO_API_KEY"):
+        assert text in reasons["api_key"]
+
+
+def test_every_problem_is_reported_at_once(offline: CoveoExtensionProvider) -> None:
+    reasons = failures(offline, name="", content="def (", api_version="v9", execution_timeout=0)
+    assert set(reasons) == {"name", "content", "api_version", "execution_timeout"}
+
+
+def test_values_not_known_at_preview_pass(offline: CoveoExtensionProvider) -> None:
+    provider = configured_provider({"coveo:apiKey": "k"})
+    result = provider.check(
+        {},
+        {
+            "name": UNKNOWN,
+            "content": UNKNOWN,
+            "required_data_streams": [UNKNOWN, "BODY_TEXT"],
+            "execution_timeout": UNKNOWN,
+            "organization_id": UNKNOWN,
+            "host": UNKNOWN,
+        },
+    )
+    assert result.failures == []
+    assert result.inputs["organization_id"] == UNKNOWN and result.inputs["host"] == UNKNOWN
+
+
+def test_check_makes_no_api_call(provider: CoveoExtensionProvider, clean_emulator: EmulatorHandle) -> None:
+    checked(provider)
+    failures(provider, content="x = (")
+    assert vendor_calls(clean_emulator) == {}
