@@ -1,0 +1,202 @@
+"""`ElasticExtension`: an Elastic Cloud (or ECE) custom plugin or bundle, managed from a Pulumi program."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, fields
+from typing import Any, cast
+
+import pulumi
+from pulumi.dynamic import Resource
+
+from .provider import ElasticExtensionProvider
+
+__all__ = ["ElasticExtension", "ElasticExtensionArgs"]
+
+# Credentials given as arguments are secrets in the state, in outputs as in inputs.
+_SECRET_ARGS = ("api_key", "password")
+_OUTPUT_ONLY = ("extension_id", "url", "file_size", "file_last_modified", "file_sha256", "deployments")
+
+
+@dataclass(kw_only=True)
+class ElasticExtensionArgs:
+    """The arguments of an `ElasticExtension`. Give at most one of `download_url` and `file_path`."""
+
+    extension_type: pulumi.Input[str]
+    """`bundle` or `plugin`. The service cannot change it: a new value replaces the extension."""
+
+    version: pulumi.Input[str]
+    """The Elasticsearch version it works with: exactly `x.y.z` for a plugin; a bundle may use wildcards
+    such as `8.*` or `*`."""
+
+    name: pulumi.Input[str] | None = None
+    """The extension's name (ASCII letters, digits, `_`, `.`, `-`). Defaults to the resource name with any
+    other character replaced by `-`."""
+
+    description: pulumi.Input[str] | None = None
+    """Free text shown in the console. Defaults to ""."""
+
+    download_url: pulumi.Input[str] | None = None
+    """An http(s) URL the service fetches the zip file from, directly (no auth, no redirects). The way to
+    go past the upload limit."""
+
+    file_path: pulumi.Input[str] | None = None
+    """A local zip file the provider uploads. Its SHA-256 is computed at every preview: a changed file is
+    planned as an update and uploaded again."""
+
+    adopt_id: pulumi.Input[str] | None = None
+    """The id of an existing extension to take over instead of creating one (then brought to the declared
+    state and deleted with the stack). Only read at creation."""
+
+    api_key: pulumi.Input[str] | None = None
+    """API key (secret). Defaults to stack config `ec:apikey`, then `$EC_API_KEY`."""
+
+    endpoint: pulumi.Input[str] | None = None
+    """The API host, with or without `/api/v1`. Defaults to `ec:endpoint`, `$EC_ENDPOINT` or `$EC_HOST`,
+    then `https://api.elastic-cloud.com`. A change replaces the extension."""
+
+    username: pulumi.Input[str] | None = None
+    """ECE basic-auth user when there is no API key. Defaults to `ec:username`, `$EC_USERNAME`, `$EC_USER`."""
+
+    password: pulumi.Input[str] | None = None
+    """ECE basic-auth password (secret). Defaults to `ec:password`, `$EC_PASSWORD`, `$EC_PASS`."""
+
+    insecure: pulumi.Input[bool] | None = None
+    """Skip TLS verification (self-signed ECE). Defaults to `ec:insecure`, `$EC_INSECURE`."""
+
+
+def default_extension_name(resource_name: str) -> str:
+    """The resource name made valid for the extension name charset (other characters become `-`)."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "-", resource_name) or "extension"
+
+
+def _absolute(path: str | os.PathLike[str]) -> str:
+    # The provider process runs in the project directory, not the program's working directory.
+    return os.path.abspath(os.fspath(path))
+
+
+class ElasticExtension(Resource, module="elastic", name="Extension"):
+    """An Elastic Cloud custom extension (a plugin or a bundle), its metadata and its zip file.
+
+    Reference it from a deployment plan through `url`. Connection settings not given as arguments come
+    from stack config (`ec:*`, the keys of Elastic's Pulumi provider) or the `EC_*` environment variables.
+    """
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: ElasticExtensionArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Declares the extension.
+
+        Args:
+            resource_name: the Pulumi name of the resource (also the default extension `name`).
+            args: the arguments; or give the same fields as keyword arguments instead.
+            opts: options for the resource.
+        """
+        if args is not None and kwargs:
+            raise TypeError("give either an ElasticExtensionArgs or keyword arguments, not both")
+        resolved = args if args is not None else ElasticExtensionArgs(**kwargs)
+        props: dict[str, Any] = {field.name: getattr(resolved, field.name) for field in fields(resolved)}
+        if props["name"] is None:
+            props["name"] = default_extension_name(resource_name)
+        if props["description"] is None:
+            props["description"] = ""
+        if props["file_path"] is not None:
+            props["file_path"] = pulumi.Output.from_input(props["file_path"]).apply(
+                lambda path: _absolute(path) if path else path
+            )
+        for key in _SECRET_ARGS:
+            if props[key] is not None:
+                props[key] = pulumi.Output.secret(props[key])
+        props.update(dict.fromkeys(_OUTPUT_ONLY))
+        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=list(_SECRET_ARGS))
+        super().__init__(
+            ElasticExtensionProvider(), resource_name, props, pulumi.ResourceOptions.merge(opts, secret_opts)
+        )
+
+    def _output(self, key: str) -> pulumi.Output[Any]:
+        return cast("pulumi.Output[Any]", pulumi.get(self, key))
+
+    @property
+    def extension_id(self) -> pulumi.Output[str]:
+        """The service's id of the extension (a numeric string)."""
+        return self._output("extension_id")
+
+    @property
+    def url(self) -> pulumi.Output[str]:
+        """`repo://<id>`: the value a deployment plan references (`user_bundles` / `user_plugins`)."""
+        return self._output("url")
+
+    @property
+    def file_size(self) -> pulumi.Output[int | None]:
+        """Size in bytes of the stored file, or None before any upload or fetch."""
+        return self._output("file_size")
+
+    @property
+    def file_last_modified(self) -> pulumi.Output[str | None]:
+        """When the stored file last changed (ISO-8601 UTC), as the service reports it."""
+        return self._output("file_last_modified")
+
+    @property
+    def file_sha256(self) -> pulumi.Output[str | None]:
+        """SHA-256 of the uploaded `file_path` (computed by the provider), or None."""
+        return self._output("file_sha256")
+
+    @property
+    def deployments(self) -> pulumi.Output[list[str]]:
+        """Ids of the deployments whose plans use the extension."""
+        return self._output("deployments")
+
+    @property
+    def name(self) -> pulumi.Output[str]:
+        """See `ElasticExtensionArgs.name`."""
+        return self._output("name")
+
+    @property
+    def extension_type(self) -> pulumi.Output[str]:
+        """See `ElasticExtensionArgs.extension_type`."""
+        return self._output("extension_type")
+
+    @property
+    def version(self) -> pulumi.Output[str]:
+        """See `ElasticExtensionArgs.version`."""
+        return self._output("version")
+
+    @property
+    def description(self) -> pulumi.Output[str]:
+        """See `ElasticExtensionArgs.description`."""
+        return self._output("description")
+
+    @property
+    def download_url(self) -> pulumi.Output[str | None]:
+        """See `ElasticExtensionArgs.download_url`."""
+        return self._output("download_url")
+
+    @property
+    def file_path(self) -> pulumi.Output[str | None]:
+        """See `ElasticExtensionArgs.file_path` (stored as an absolute path)."""
+        return self._output("file_path")
+
+    @property
+    def adopt_id(self) -> pulumi.Output[str | None]:
+        """See `ElasticExtensionArgs.adopt_id`."""
+        return self._output("adopt_id")
+
+    @property
+    def endpoint(self) -> pulumi.Output[str]:
+        """The endpoint in use (argument, stack config, environment or default), without `/api/v1`."""
+        return self._output("endpoint")
+
+    @property
+    def username(self) -> pulumi.Output[str | None]:
+        """See `ElasticExtensionArgs.username`."""
+        return self._output("username")
+
+    @property
+    def insecure(self) -> pulumi.Output[bool | None]:
+        """See `ElasticExtensionArgs.insecure`."""
+        return self._output("insecure")

@@ -1,0 +1,1 @@
+"""The Elastic extension provider's operations, one module each (check, diff, create, read, update, delete)."""

@@ -1,0 +1,154 @@
+"""check: reject bad input before anything is sent (no API call), and complete the inputs.
+
+Completes the inputs with what later steps compare: the effective `endpoint` (so a change of stack
+config or environment shows as a replacement) and the SHA-256 of `file_path` (so a changed file shows
+as a planned update). Values not known yet at preview pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import urllib.parse
+import zipfile
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi.dynamic import CheckFailure, CheckResult
+
+from ..._inputs import UNKNOWN, failure, is_unknown
+from .. import connection
+from .schema import (
+    BUNDLE_VERSION_PATTERN,
+    EXTENSION_TYPES,
+    INPUT_KEYS,
+    NAME_PATTERN,
+    PLUGIN_VERSION_PATTERN,
+)
+
+HASH_CHUNK_BYTES = 1024 * 1024
+
+
+def check(news: Mapping[str, Any]) -> CheckResult:
+    """Validates the program's inputs and returns them completed with `endpoint` and `file_sha256`."""
+    inputs = {key: news.get(key) for key in INPUT_KEYS}
+    if inputs["description"] is None:
+        inputs["description"] = ""
+    failures: list[CheckFailure] = []
+    failures += _metadata_failures(inputs)
+    failures += _source_failures(inputs)
+    failures += _connection_failures(inputs)
+    if not failures:
+        inputs["file_sha256"] = _file_sha256(inputs.get("file_path"))
+    return CheckResult(inputs, failures)
+
+
+def _known(value: Any) -> bool:
+    return value is not None and not is_unknown(value)
+
+
+def _metadata_failures(inputs: Mapping[str, Any]) -> list[CheckFailure]:
+    failures = []
+    name, extension_type, version = inputs.get("name"), inputs.get("extension_type"), inputs.get("version")
+    if not is_unknown(name) and (not isinstance(name, str) or not NAME_PATTERN.fullmatch(name)):
+        failures.append(
+            failure("name", f"{name!r} is not a valid extension name: use only ASCII letters, digits, '_', '.' and '-'")
+        )
+    if not is_unknown(extension_type) and extension_type not in EXTENSION_TYPES:
+        failures.append(failure("extension_type", f"{extension_type!r} is not valid: use 'bundle' or 'plugin'"))
+    if is_unknown(version) or is_unknown(extension_type):
+        return failures
+    if version is None or version == "":
+        failures.append(failure("version", "is required: the Elasticsearch version the extension works with"))
+    elif not isinstance(version, str):
+        failures.append(failure("version", f"{version!r} must be a string such as '8.11.3' or '8.*'"))
+    elif extension_type == "plugin" and not PLUGIN_VERSION_PATTERN.fullmatch(version):
+        failures.append(
+            failure("version", f"{version!r} is not valid for a plugin: give the exact Elasticsearch version x.y.z")
+        )
+    elif extension_type == "bundle" and not BUNDLE_VERSION_PATTERN.fullmatch(version):
+        failures.append(
+            failure(
+                "version", f"{version!r} is not valid for a bundle: use x.y.z or a wildcard such as 8.*, 8.11.* or *"
+            )
+        )
+    description = inputs.get("description")
+    if not is_unknown(description) and not isinstance(description, str):
+        failures.append(failure("description", "must be a string"))
+    return failures
+
+
+def _source_failures(inputs: Mapping[str, Any]) -> list[CheckFailure]:
+    download_url, file_path = inputs.get("download_url"), inputs.get("file_path")
+    if _known(download_url) and download_url and _known(file_path) and file_path:
+        return [
+            failure(
+                "download_url",
+                "set either download_url (the service fetches the file) or file_path (the provider uploads it), "
+                "not both",
+            )
+        ]
+    if _known(download_url) and download_url != "":
+        parts = urllib.parse.urlsplit(str(download_url))
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return [failure("download_url", f"{download_url!r} is not valid: give an http:// or https:// URL")]
+    if _known(file_path) and file_path != "":
+        problem = _file_problem(str(file_path), inputs)
+        if problem is not None:
+            return [failure("file_path", problem)]
+    return []
+
+
+def _file_problem(path: str, inputs: Mapping[str, Any]) -> str | None:
+    if not os.path.exists(path):
+        return f"{path!r} does not exist: give the path of the extension's zip file"
+    if not os.path.isfile(path):
+        return f"{path!r} is not a regular file: give the path of the extension's zip file"
+    try:
+        with open(path, "rb") as file:
+            file.read(1)
+    except OSError as exc:
+        return f"{path!r} cannot be read ({exc.strerror}): fix its permissions"
+    if not zipfile.is_zipfile(path):
+        return f"{path!r} is not a zip archive: Elastic extensions are uploaded as .zip files"
+    try:
+        limit = connection.upload_limit_bytes(inputs)
+    except ValueError:
+        return None  # reported with the connection settings
+    size = os.path.getsize(path)
+    if size > limit:
+        return (
+            f"{path!r} is {size / 1048576:.1f} MB, over the upload limit of {limit / 1048576:.0f} MB: host it and "
+            f"use download_url, or raise the limit with stack config {connection.UPLOAD_LIMIT_MB.config_key} "
+            f"(or ${connection.UPLOAD_LIMIT_MB.env_vars[0]}) if your subscription allows larger uploads"
+        )
+    return None
+
+
+def _connection_failures(inputs: dict[str, Any]) -> list[CheckFailure]:
+    failures = []
+    try:
+        inputs["endpoint"] = connection.resolve_endpoint(inputs)
+    except ValueError as exc:
+        failures.append(failure("endpoint", f"{exc} (from {connection.ENDPOINT.sources()})"))
+    problem = connection.credentials_problem(inputs)
+    if problem is not None:
+        failures.append(failure(*problem))
+    settings_problem = connection.http_settings_problem(inputs)
+    if settings_problem is not None:
+        # Not a resource argument: the message names the stack config key and environment variable.
+        failures.append(CheckFailure("", settings_problem))
+    return failures
+
+
+def _file_sha256(file_path: Any) -> Any:
+    """Hex SHA-256 of the file (read in blocks), UNKNOWN while the path is unknown, None without a file."""
+    if is_unknown(file_path):
+        return UNKNOWN
+    if not file_path:
+        return None
+    digest = hashlib.sha256()
+    with open(file_path, "rb") as file:
+        while block := file.read(HASH_CHUNK_BYTES):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,115 @@
+"""create: POST the metadata exactly once, then upload the file; a failed upload deletes what was created.
+
+With `adopt_id`, nothing is created: the existing extension is brought to the declared state and
+managed from then on (dynamic resources cannot use `pulumi import`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from pulumi.dynamic import CreateResult
+
+from ..._create import create_once, undo_on_failure
+from ..._http import ApiError
+from .. import connection
+from ..client import ElasticClient, Extension, ExtensionRequest
+from .errors import ElasticExtensionError, explained, get_or_none, is_gone
+from .schema import extension_request, outputs
+from .upload import upload
+
+
+def create(props: Mapping[str, Any]) -> CreateResult:
+    """Creates (or adopts) the extension declared by the checked inputs `props`."""
+    client = connection.client_for(props)
+    if props.get("adopt_id"):
+        return _adopt(client, str(props["adopt_id"]), props)
+    request = extension_request(props)
+    try:
+        created = create_once(
+            lambda: client.create_extension(request),
+            lambda since: _created_since(client, request, since),
+            lambda extension: f"{extension.id} ({extension.name})",
+            client.settings,
+            what=f"Elastic extension {request.name!r}",
+            adopt_hint="adopt_id=<id>",
+        )
+    except ApiError as error:
+        raise explained(error) from None
+    outs = undo_on_failure(
+        created.id,
+        lambda: _finish(client, created.id, props),
+        lambda: _delete_quietly(client, created.id),
+        what="Elastic extension",
+    )
+    return CreateResult(created.id, outs)
+
+
+def _finish(client: ElasticClient, extension_id: str, props: Mapping[str, Any]) -> dict[str, Any]:
+    """The steps after the POST: upload the file if any, then re-read (never trust the write response)."""
+    if props.get("file_path"):
+        upload(client, extension_id, str(props["file_path"]))
+    current = get_or_none(client, extension_id)
+    if current is None:
+        raise ElasticExtensionError(f"Elastic extension {extension_id} was created but cannot be read back")
+    return outputs(props, current)
+
+
+def _delete_quietly(client: ElasticClient, extension_id: str) -> None:
+    """The undo of a create: delete, counting an already gone extension as deleted."""
+    try:
+        client.delete_extension(extension_id)
+    except ApiError as error:
+        if not is_gone(client, extension_id, error):
+            raise
+
+
+def _created_since(client: ElasticClient, request: ExtensionRequest, since: float) -> list[Extension]:
+    """Extensions with the declared fields that appeared after `since` (epoch seconds).
+
+    The list has no creation date, so each candidate is read once for its `x-cloud-resource-created`
+    header; an older identical extension is never mistaken for the one this create made.
+    """
+    found = []
+    for candidate in client.list_extensions():
+        if not candidate.matches(request):
+            continue
+        created = client.get_extension(candidate.id).created
+        if created is None or _epoch(created) >= since:
+            found.append(candidate)
+    return found
+
+
+def _epoch(iso_utc: str) -> float:
+    # Python 3.10's fromisoformat does not accept a trailing "Z".
+    return datetime.fromisoformat(iso_utc.replace("Z", "+00:00")).timestamp()
+
+
+def _adopt(client: ElasticClient, adopt_id: str, props: Mapping[str, Any]) -> CreateResult:
+    current = get_or_none(client, adopt_id)
+    if current is None:
+        raise ElasticExtensionError(
+            f"adopt_id: Elastic extension {adopt_id} does not exist at {client.base_url} (or these credentials "
+            "cannot see it): check the id (`ecctl deployment extension list`) or remove adopt_id to create one"
+        )
+    if current.extension_type != props.get("extension_type"):
+        raise ElasticExtensionError(
+            f"adopt_id: Elastic extension {adopt_id} is a {current.extension_type}, but extension_type is "
+            f"{props.get('extension_type')!r}; the type cannot change after creation: declare "
+            f"extension_type={current.extension_type!r}, or remove adopt_id to create a new extension"
+        )
+    request = extension_request(props)
+    try:
+        if not current.matches(request) or current.download_url != request.download_url:
+            client.update_extension(adopt_id, request)
+        if props.get("file_path"):
+            # What the adopted extension holds is unknown: upload the declared file.
+            upload(client, adopt_id, str(props["file_path"]))
+    except ApiError as error:
+        raise explained(error) from None
+    adopted = get_or_none(client, adopt_id)
+    if adopted is None:
+        raise ElasticExtensionError(f"Elastic extension {adopt_id} disappeared while it was being adopted")
+    return CreateResult(adopt_id, outputs(props, adopted))

@@ -1,0 +1,25 @@
+"""diff: what an update would change, compared with the stored outputs (never with the old inputs).
+
+A change of `extension_type` or `endpoint` replaces the extension: the API silently ignores a type
+change and an object cannot move between installations. Everything else is an in-place update. Values
+are normalized first (absent description vs "", ...) so nothing shows a perpetual diff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi.dynamic import DiffResult
+
+from ..._inputs import changed_keys
+from .schema import DIFF_KEYS, REPLACE_KEYS, normalized
+
+
+def diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
+    """Changed input fields; `replaces` names the fields that force a new extension."""
+    old_values = {key: normalized(key, olds.get(key)) for key in DIFF_KEYS}
+    new_values = {key: normalized(key, news.get(key)) for key in DIFF_KEYS}
+    changed = changed_keys(old_values, new_values, DIFF_KEYS)
+    replaces = [key for key in changed if key in REPLACE_KEYS]
+    return DiffResult(changes=bool(changed), replaces=replaces, stables=[], delete_before_replace=False)

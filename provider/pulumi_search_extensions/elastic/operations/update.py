@@ -1,0 +1,50 @@
+"""update: POST the full metadata when it changed, re-upload only when the file hash changed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi.dynamic import UpdateResult
+
+from ..._http import ApiError
+from .. import connection
+from .errors import ElasticExtensionError, explained, get_or_none, is_gone
+from .schema import METADATA_KEYS, extension_request, normalized, outputs
+from .upload import needs_upload, upload
+
+
+def update(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> UpdateResult:
+    """Brings the extension to `news` (checked inputs); `olds` are the stored outputs.
+
+    A change of credentials or `insecure` alone sends nothing: the new values are only recorded.
+    """
+    client = connection.client_for(news)
+    try:
+        if _metadata_changed(olds, news) or _refetch_needed(olds, news):
+            # The service copies download_url again on every update that carries one.
+            client.update_extension(extension_id, extension_request(news))
+        if needs_upload(olds, news):
+            upload(client, extension_id, str(news["file_path"]))
+    except ApiError as error:
+        raise (_gone(extension_id) if is_gone(client, extension_id, error) else explained(error)) from None
+    current = get_or_none(client, extension_id)
+    if current is None:
+        raise _gone(extension_id)
+    return UpdateResult(outputs(news, current))
+
+
+def _gone(extension_id: str) -> ElasticExtensionError:
+    return ElasticExtensionError(
+        f"Elastic extension {extension_id} no longer exists: run `pulumi refresh` so Pulumi forgets it, "
+        "then `pulumi up` creates it again"
+    )
+
+
+def _metadata_changed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    return any(normalized(key, olds.get(key)) != normalized(key, news.get(key)) for key in METADATA_KEYS)
+
+
+def _refetch_needed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    """With download_url, a drifted file (see read) is repaired by having the service fetch it again."""
+    return bool(news.get("download_url")) and olds.get("file_sha256") != news.get("file_sha256")

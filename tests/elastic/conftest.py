@@ -1,0 +1,39 @@
+"""Fixtures of the Elastic tests: a provider configured for the emulator, a zip file, an API client."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from elastic.helpers import configured_provider, emulator_client, emulator_config, make_zip
+from pulumi_search_extensions.elastic.client import ElasticClient
+from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider
+from pulumi_search_extensions.emulator import EmulatorHandle
+
+
+@pytest.fixture(autouse=True)
+def no_ec_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The developer's own EC_* variables never leak into a test."""
+    for name in list(os.environ):
+        if name.startswith("EC_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def provider(clean_emulator: EmulatorHandle) -> ElasticExtensionProvider:
+    """A provider whose stack config points at a clean emulator (fast retries)."""
+    return configured_provider(emulator_config(clean_emulator))
+
+
+@pytest.fixture
+def client(clean_emulator: EmulatorHandle) -> ElasticClient:
+    """A client of the emulator, to arrange or inspect what the provider should see."""
+    return emulator_client(clean_emulator)
+
+
+@pytest.fixture
+def zip_file(tmp_path: Path) -> Path:
+    """A small valid extension archive."""
+    return make_zip(tmp_path / "synonyms.zip")

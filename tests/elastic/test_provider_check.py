@@ -1,0 +1,166 @@
+"""ElasticExtensionProvider.check: bad input is rejected with the field and the fix, with zero API calls."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pulumi.output import Unknown
+
+from elastic.helpers import configured_provider, emulator_config, make_zip, request_counts
+from pulumi_search_extensions._inputs import UNKNOWN, is_unknown
+from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider
+from pulumi_search_extensions.emulator import EmulatorHandle
+
+
+def _inputs(**overrides: Any) -> dict[str, Any]:
+    inputs: dict[str, Any] = {"name": "synonyms", "extension_type": "bundle", "version": "8.*", "description": ""}
+    inputs.update(overrides)
+    return inputs
+
+
+def _failures(provider: ElasticExtensionProvider, **overrides: Any) -> dict[str, str]:
+    result = provider.check({}, _inputs(**overrides))
+    return {failure.property: failure.reason for failure in result.failures}
+
+
+def test_valid_inputs_pass_and_get_the_effective_endpoint_and_file_hash(
+    provider: ElasticExtensionProvider, clean_emulator: EmulatorHandle, zip_file: Path
+) -> None:
+    result = provider.check({}, _inputs(file_path=str(zip_file), description=None))
+
+    assert result.failures == []
+    assert result.inputs["endpoint"] == clean_emulator.url
+    assert result.inputs["file_sha256"] == hashlib.sha256(zip_file.read_bytes()).hexdigest()
+    assert result.inputs["description"] == ""
+    assert "api_key" in result.inputs and result.inputs["api_key"] is None  # the config key is never stored
+    assert request_counts(clean_emulator) == {}
+
+
+def test_each_bad_field_is_named_with_its_fix_and_nothing_is_sent(
+    provider: ElasticExtensionProvider, clean_emulator: EmulatorHandle, tmp_path: Path, zip_file: Path
+) -> None:
+    not_zip = tmp_path / "notes.txt"
+    not_zip.write_text("not an archive")
+    cases: list[tuple[dict[str, Any], str, str]] = [
+        ({"name": "my synonyms!"}, "name", "ASCII letters, digits"),
+        ({"name": ""}, "name", "not a valid extension name"),
+        ({"extension_type": "library"}, "extension_type", "'bundle' or 'plugin'"),
+        ({"extension_type": "plugin", "version": "8.*"}, "version", "exact Elasticsearch version x.y.z"),
+        ({"extension_type": "plugin", "version": "8.11"}, "version", "x.y.z"),
+        ({"version": "eight"}, "version", "wildcard such as 8.*"),
+        ({"download_url": "ftp://files.example.com/b.zip"}, "download_url", "http:// or https://"),
+        ({"download_url": "https://files.example.com/b.zip", "file_path": str(zip_file)}, "download_url", "not both"),
+        ({"file_path": str(tmp_path / "missing.zip")}, "file_path", "does not exist"),
+        ({"file_path": str(tmp_path)}, "file_path", "not a regular file"),
+        ({"file_path": str(not_zip)}, "file_path", "not a zip archive"),
+        ({"endpoint": "api.elastic-cloud.com"}, "endpoint", "not an http(s) URL"),
+        ({"endpoint": "https://user:pw@cloud.example.com"}, "endpoint", "must not carry credentials"),
+    ]
+    for overrides, field, fix in cases:
+        failures = _failures(provider, **overrides)
+        assert field in failures, (overrides, failures)
+        assert failures[field].startswith(f"{field}: ") and fix in failures[field], (overrides, failures)
+    assert request_counts(clean_emulator) == {}
+
+
+def test_an_oversized_file_is_rejected_naming_the_configurable_limit(
+    clean_emulator: EmulatorHandle, tmp_path: Path
+) -> None:
+    big = make_zip(tmp_path / "big.zip", stored_bytes=2 * 1024 * 1024)
+    provider = configured_provider(emulator_config(clean_emulator, **{"ec:uploadLimitMb": "1"}))
+
+    failures = _failures(provider, file_path=str(big))
+
+    assert "over the upload limit of 1 MB" in failures["file_path"]
+    assert "ec:uploadLimitMb" in failures["file_path"] and "download_url" in failures["file_path"]
+    assert _failures(configured_provider(emulator_config(clean_emulator)), file_path=str(big)) == {}
+
+
+def test_an_unreadable_file_is_rejected(clean_emulator: EmulatorHandle, tmp_path: Path) -> None:
+    archive = make_zip(tmp_path / "secret.zip")
+    archive.chmod(0o000)
+    script = (
+        "from pulumi.dynamic import ConfigureRequest\n"
+        "from pulumi.dynamic.config import Config\n"
+        "from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider\n"
+        "p = ElasticExtensionProvider()\n"
+        f"p.configure(ConfigureRequest(Config({emulator_config(clean_emulator)!r}, 'proj')))\n"
+        "r = p.check({}, {'name': 'n', 'extension_type': 'bundle', 'version': '8.*', "
+        f"'file_path': {str(archive)!r}}})\n"
+        "print([f.reason for f in r.failures])\n"
+    )
+    # Root reads any file: run the check without the capabilities that bypass file permissions.
+    drop_bypass = "-dac_override,-dac_read_search"
+    as_unprivileged = (
+        ["setpriv", f"--inh-caps={drop_bypass}", f"--bounding-set={drop_bypass}"] if os.geteuid() == 0 else []
+    )
+    run = subprocess.run([*as_unprivileged, sys.executable, "-c", script], capture_output=True, text=True, check=True)
+
+    assert "cannot be read" in run.stdout and "fix its permissions" in run.stdout
+
+
+def test_missing_credentials_name_all_three_ways_to_give_them(clean_emulator: EmulatorHandle) -> None:
+    provider = configured_provider({"ec:endpoint": clean_emulator.url, "ec:apikey": "  "})
+
+    failures = _failures(provider)
+
+    reason = failures["api_key"]
+    for way in ("`api_key` resource argument", "ec:apikey", "$EC_API_KEY", "ec:username", "ec:password"):
+        assert way in reason
+    only_user = _failures(provider, username="admin")
+    assert "password" in only_user and "ec:password" in only_user["password"]
+
+
+def test_credentials_may_come_from_the_environment(
+    clean_emulator: EmulatorHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    provider = configured_provider({})
+    monkeypatch.setenv("EC_HOST", clean_emulator.url + "/api/v1/")
+    monkeypatch.setenv("EC_USER", "admin")
+    monkeypatch.setenv("EC_PASS", "emulator-password")
+
+    result = provider.check({}, _inputs())
+
+    assert result.failures == []
+    assert result.inputs["endpoint"] == clean_emulator.url
+    assert result.inputs["username"] is None and result.inputs["password"] is None
+
+
+def test_default_endpoint_is_elastic_cloud(clean_emulator: EmulatorHandle) -> None:
+    provider = configured_provider({"ec:apikey": "key"})
+
+    assert provider.check({}, _inputs()).inputs["endpoint"] == "https://api.elastic-cloud.com"
+
+
+def test_malformed_time_limit_settings_are_rejected(clean_emulator: EmulatorHandle) -> None:
+    provider = configured_provider(emulator_config(clean_emulator, **{"ec:timeout": "soon"}))
+
+    result = provider.check({}, _inputs())
+
+    assert len(result.failures) == 1 and "ec:timeout" in result.failures[0].reason
+    ok = configured_provider(emulator_config(clean_emulator, **{"ec:timeout": "1m30s", "ec:uploadTimeout": "2h"}))
+    assert ok.check({}, _inputs()).failures == []
+
+
+def test_unknown_values_pass_at_preview(provider: ElasticExtensionProvider, clean_emulator: EmulatorHandle) -> None:
+    # The provider host hands unknowns over as `Unknown` objects; the wire string is accepted too.
+    for unknown in (Unknown(), UNKNOWN):
+        names = ("name", "extension_type", "version", "download_url", "file_path", "api_key", "endpoint")
+        result = provider.check({}, _inputs(**dict.fromkeys(names, unknown)))
+
+        assert result.failures == []
+        assert is_unknown(result.inputs["file_sha256"]) and is_unknown(result.inputs["endpoint"])
+    assert request_counts(clean_emulator) == {}
+
+
+def test_an_unknown_file_path_conflicts_with_nothing_until_it_is_known(
+    provider: ElasticExtensionProvider, zip_file: Path
+) -> None:
+    assert provider.check({}, _inputs(download_url=Unknown(), file_path=str(zip_file))).failures == []
+    assert provider.check({}, _inputs(download_url="https://x.example.com/b.zip", file_path=Unknown())).failures == []

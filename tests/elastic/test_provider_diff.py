@@ -1,0 +1,82 @@
+"""ElasticExtensionProvider.diff: replacements, in-place updates, and no perpetual diffs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pulumi.output import Unknown
+
+from pulumi_search_extensions._inputs import UNKNOWN
+from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider
+
+STORED: dict[str, Any] = {
+    # Outputs as create stores them.
+    "name": "synonyms",
+    "extension_type": "bundle",
+    "version": "8.*",
+    "description": "",
+    "download_url": None,
+    "file_path": "/data/synonyms.zip",
+    "file_sha256": "aa" * 32,
+    "adopt_id": None,
+    "endpoint": "https://api.elastic-cloud.com",
+    "api_key": None,
+    "username": None,
+    "password": None,
+    "insecure": None,
+    "extension_id": "4226448541",
+    "url": "repo://4226448541",
+    "file_size": 1234,
+    "file_last_modified": "2026-01-01T00:00:00.000Z",
+    "deployments": [],
+    "__provider": "serialized",
+}
+
+
+def _diff(**changes: Any) -> tuple[bool | None, list[str]]:
+    news = {key: value for key, value in STORED.items() if key not in ("extension_id", "url", "deployments")}
+    news.update(changes)
+    result = ElasticExtensionProvider().diff("4226448541", STORED, news)
+    return result.changes, list(result.replaces or [])
+
+
+def test_same_inputs_show_no_change_whatever_the_outputs_only_fields_hold() -> None:
+    assert _diff() == (False, [])
+    assert _diff(__provider="serialized-differently") == (False, [])
+
+
+def test_equivalent_empty_values_are_not_changes() -> None:
+    assert _diff(description=None) == (False, [])
+    assert _diff(download_url="") == (False, [])
+    assert _diff(insecure=False) == (False, [])
+
+
+def test_a_changed_type_or_endpoint_replaces() -> None:
+    assert _diff(extension_type="plugin", version="8.11.3") == (True, ["extension_type"])
+    assert _diff(endpoint="https://ece.example.com:12443") == (True, ["endpoint"])
+
+
+def test_metadata_file_and_credential_changes_update_in_place() -> None:
+    for change in (
+        {"name": "synonyms-v2"},
+        {"version": "8.11.*"},
+        {"description": "new"},
+        {"file_sha256": "bb" * 32},
+        {"download_url": "https://files.example.com/b.zip", "file_path": None, "file_sha256": None},
+        {"api_key": "rotated"},
+        {"insecure": True},
+    ):
+        assert _diff(**change) == (True, []), change
+
+
+def test_adopt_id_only_matters_at_creation() -> None:
+    assert _diff(adopt_id="4226448541") == (False, [])
+
+
+def test_unknown_values_at_preview_show_as_changes() -> None:
+    for unknown in (Unknown(), UNKNOWN):
+        assert _diff(file_sha256=unknown) == (True, [])
+        assert _diff(insecure=unknown) == (True, [])
+        assert _diff(endpoint=unknown) == (True, ["endpoint"])
+        insecure_before = {**STORED, "insecure": True}
+        assert ElasticExtensionProvider().diff("4226448541", insecure_before, {**STORED, "insecure": unknown}).changes
