@@ -58,8 +58,10 @@ GOMOD
   (
     cd "$mod"
     say "resolving github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION"
-    go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$PULUMI_VERSION" "github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION" >&2 \
-      || die "the Go module proxy did not serve pulumi $PULUMI_VERSION (see above). Check network access to $(go env GOPROXY), or set PULUMI_VERSION to a served version."
+    go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$PULUMI_VERSION" "github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION" \
+      >"$BUILD/go-get.log" 2>&1 || { tail -n 20 "$BUILD/go-get.log" >&2;
+      die "the Go module proxy did not serve pulumi $PULUMI_VERSION (full log: $BUILD/go-get.log). Check network access to $(go env GOPROXY), or set PULUMI_VERSION to a served version."; }
+    say "resolved $(grep -c '^go: downloading' "$BUILD/go-get.log") modules"
     say "compiling (go build); this is the slow part"
     go build -trimpath -o "$BIN/pulumi" \
       -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \

@@ -56,9 +56,7 @@ def pulumi_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 @pytest.fixture
-def new_stack(
-    pulumi_command: auto.PulumiCommand, pulumi_env: dict[str, str], tmp_path: Path
-) -> Iterator[StackFactory]:
+def new_stack(pulumi_command: auto.PulumiCommand, pulumi_env: dict[str, str], tmp_path: Path) -> Iterator[StackFactory]:
     """Makes inline-program stacks: `new_stack(program, config={...}, env={...}, secrets={...})`.
 
     `config` and `secrets` are stack config (`"coveo:host": "..."`); `secrets` are stored encrypted.

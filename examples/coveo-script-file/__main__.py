@@ -1,0 +1,27 @@
+"""A Coveo indexing pipeline extension whose script is kept in its own file (`word_count.py`).
+
+The script reads the document's body text and its original file, so the extension asks Coveo for both
+data streams. Editing `word_count.py` and running `pulumi preview` shows an in-place update of `content`,
+and `pulumi up` makes a new version of the same extension (same `extension_id`, new `version_id`).
+"""
+
+from pathlib import Path
+
+import pulumi
+
+from pulumi_search_extensions import CoveoExtension
+
+SCRIPT = Path(__file__).resolve().parent / "word_count.py"
+
+word_count = CoveoExtension(
+    "word-count",
+    name="word-count",
+    content=SCRIPT.read_text(encoding="utf-8"),
+    description="Counts body words and records the original file size",
+    required_data_streams=["BODY_TEXT", "DOCUMENT_DATA"],
+    execution_timeout=10,
+)
+
+pulumi.export("extension_id", word_count.extension_id)
+pulumi.export("version_id", word_count.version_id)
+pulumi.export("required_data_streams", word_count.required_data_streams)

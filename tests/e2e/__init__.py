@@ -1,0 +1,1 @@
+"""End-to-end tests: the real Pulumi CLI and engine against the emulator."""
