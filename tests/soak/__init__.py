@@ -1,0 +1,1 @@
+"""Soak test: many resources through the real CLI against an emulator that injects faults."""
