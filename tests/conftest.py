@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -25,3 +26,17 @@ def clean_emulator(emulator: EmulatorHandle) -> EmulatorHandle:
     """The session emulator with no extension, source, deployment, fault rule or logged request."""
     emulator.admin.reset()
     return emulator
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Collects garbage before pytest formats a failure, so one failing test cannot abort the session.
+
+    A failed Automation API run leaves coroutines that report "Exception ignored" when collected, which
+    formats a traceback and parses source with `ast`. Should that collection happen while pytest parses a
+    test file to report a failed assertion, CPython 3.11.7 (gh-106905, fixed in 3.11.8) raises
+    "SystemError: AST constructor recursion depth mismatch" and pytest stops the whole session.
+    """
+    if call.excinfo is not None:
+        gc.collect()
+    yield

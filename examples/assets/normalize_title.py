@@ -1,5 +1,5 @@
 # Coveo indexing pipeline extension: normalize the title and tag the document's source system.
-# Globals provided by Coveo at run time: document, log, parameters.
+# ruff: noqa: F821 - `document`, `log` and `parameters` are globals Coveo provides at run time.
 title = document.get_meta_data_value("title")
 if title:
     clean = " ".join(title[0].split()).strip()

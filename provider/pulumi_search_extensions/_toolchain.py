@@ -35,7 +35,9 @@ def provider_env(tools_bin: Path) -> dict[str, str]:
     """Environment so the CLI finds the dynamic-provider launcher and runs it in this interpreter's venv."""
     launcher = tools_bin / "pulumi-resource-pulumi-python"
     if not launcher.exists() and not shutil.which("pulumi-resource-pulumi-python"):
-        raise PulumiCliMissing(f"pulumi-resource-pulumi-python was not found in {tools_bin} nor on PATH: {INSTALL_HINT}")
+        raise PulumiCliMissing(
+            f"pulumi-resource-pulumi-python was not found in {tools_bin} nor on PATH: {INSTALL_HINT}"
+        )
     path = os.pathsep.join([str(tools_bin), str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     return {"PATH": path, "PULUMI_PYTHON_CMD": sys.executable, "PULUMI_SKIP_UPDATE_CHECK": "true"}
 

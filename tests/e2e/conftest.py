@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pulumi import automation as auto
 
-from pulumi_search_extensions._toolchain import PulumiCliMissing, find_pulumi, local_backend_env, provider_env
+from pulumi_search_extensions._toolchain import PulumiCliMissing, find_pulumi, provider_env
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TOOLS_BIN = REPO_ROOT / ".tools" / "bin"
@@ -51,7 +51,6 @@ def pulumi_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             "PULUMI_HOME": str(state_dir / "home"),
         }
     )
-    assert local_backend_env  # the same helper the demo uses; tests keep their own isolated backend
     return env
 
 

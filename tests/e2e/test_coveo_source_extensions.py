@@ -176,6 +176,7 @@ def test_reorder_script_changes_pin_drift_and_check_errors_through_the_engine(
 
     # A new script for `a` is a new version of the same extension: the binding does not change...
     spec["scripts"]["a"] = "log('a, second version')\n"
+    assert planned_operations(stack) == {"a": "update", "b": "same", "binding": "same"}
     assert stack.up(on_output=quiet).summary.resource_changes == {"same": 3, "update": 1}
     assert source_map(emulator, source["id"])["common"]["preConversionExtensions"][1] == {
         "extensionId": a,

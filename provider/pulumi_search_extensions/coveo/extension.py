@@ -131,8 +131,12 @@ class CoveoExtension(pulumi.dynamic.Resource, module="coveo", name="Extension"):
 
     @property
     def extension_id(self) -> pulumi.Output[str]:
-        """The extension's id in Coveo (`<organizationId>-<26 characters>`); never changes."""
-        return pulumi.get(self, "extension_id")  # type: ignore[no-any-return]
+        """The extension's id in Coveo (`<organizationId>-<26 characters>`); never changes.
+
+        The resource id itself rather than the `extension_id` output: the id stays known at preview
+        while an in-place update is planned, so resources that use it see no change.
+        """
+        return self.id
 
     @property
     def version_id(self) -> pulumi.Output[str]:

@@ -18,6 +18,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from .._errors import short_errors_in_provider_host
 from .._settings import remember_stack_config
 from .operations import check, create, delete, diff, read, update
 
@@ -27,6 +28,7 @@ class ElasticExtensionProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         """Keeps the stack config (`ec:apikey`, `ec:endpoint`, ...) for this provider process."""
+        short_errors_in_provider_host()
         remember_stack_config(req.config)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:

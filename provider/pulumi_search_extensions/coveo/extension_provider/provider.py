@@ -14,6 +14,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from ..._errors import short_errors_in_provider_host
 from ..._settings import remember_stack_config
 from .check import check_extension
 from .create import create_extension
@@ -32,6 +33,7 @@ class CoveoExtensionProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         """Keeps the stack config (`coveo:*` keys) in process memory for the connection settings."""
+        short_errors_in_provider_host()
         remember_stack_config(req.config)
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:

@@ -68,10 +68,13 @@ def file_drift(recorded: Mapping[str, Any], remote: Extension) -> str | None:
 
     The provider records the file's size and modification date at each upload or fetch; a different
     size or date means someone replaced (or removed) the file. The mark differs from any real hash, so
-    the next preview plans a re-upload (or, with `download_url`, a re-fetch).
+    the next preview plans a re-upload (or, with `download_url`, a re-fetch). A declared file that the
+    service does not hold at all is always drift, even when nothing was recorded (an interrupted upload).
     """
     if not has_file_source(recorded):
         return None
+    if remote.file is None:
+        return f"{DRIFT_MARK}:none:none"
     size = remote.file.size if remote.file else None
     modified = remote.file.last_modified_date if remote.file else None
     if size == recorded.get("file_size") and modified == recorded.get("file_last_modified"):
