@@ -1,17 +1,17 @@
-"""Turning failures into one message that says what happened and what to do, without the key."""
+"""Turning CoveoExtension failures into one message that says what happened and what to do."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from ..._create import AmbiguousCreateError
 from ..._http import ApiError
-from ..connection import API_KEY, ORGANIZATION_ID, CoveoConnectionError
+from .. import errors
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+PRIVILEGE = "Extensions View/Edit/Create (INDEXING_PIPELINE_EXTENSION)"
 
 
 class CoveoExtensionError(Exception):
@@ -19,37 +19,10 @@ class CoveoExtensionError(Exception):
 
 
 def explain(exc: ApiError) -> str:
-    """The API error plus the likely fix for the statuses users can act on."""
-    if exc.status == 401:
-        return f"{exc}. Coveo rejected the API key: give a valid one through {API_KEY.sources()}."
-    if exc.status == 403:
-        return (
-            f"{exc}. The API key lacks the privilege or belongs to another organization: it needs "
-            f"Extensions View/Edit/Create (INDEXING_PIPELINE_EXTENSION) in this organization."
-        )
-    if exc.status == 404 and exc.code == "ORGANIZATION_NOT_FOUND":
-        return f"{exc}. Check {ORGANIZATION_ID.sources()} and the host or region."
-    if exc.is_connection_error:
-        return f"{exc}. Check `host`/`region` (stack config `coveo:host`/`coveo:region`) and the network."
-    return str(exc)
+    """The API error plus the likely fix (see `coveo.errors.explain`)."""
+    return errors.explain(exc, PRIVILEGE)
 
 
 def clear_errors(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Decorates a provider operation: API and settings failures become one `CoveoExtensionError`.
-
-    `from None` drops the chain of low-level exceptions, so the engine shows one message, not a trace soup.
-    """
-
-    def decorate(operation: Callable[P, R]) -> Callable[P, R]:
-        @wraps(operation)
-        def run(*args: P.args, **kwargs: P.kwargs) -> R:
-            try:
-                return operation(*args, **kwargs)
-            except ApiError as exc:
-                raise CoveoExtensionError(f"{action} failed: {explain(exc)}") from None
-            except (CoveoConnectionError, AmbiguousCreateError) as exc:
-                raise CoveoExtensionError(f"{action} failed: {exc}") from None
-
-        return run
-
-    return decorate
+    """Decorates an operation: API and settings failures become one `CoveoExtensionError`."""
+    return errors.clear_errors(action, CoveoExtensionError, PRIVILEGE)
