@@ -33,11 +33,12 @@ from pulumi_search_extensions._toolchain import PulumiCliMissing, find_pulumi, l
 from pulumi_search_extensions.emulator import run_emulator
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-STATE_DIR = REPO_ROOT / ".pulumi-state"
+STATE_DIR = Path(os.environ.get("DEMO_STATE_DIR", REPO_ROOT / ".pulumi-state")).resolve()
 ASSETS = REPO_ROOT / "examples" / "assets"
 EMULATOR_PORT = int(os.environ.get("DEMO_EMULATOR_PORT", "18480"))
 FILES_PORT = int(os.environ.get("DEMO_FILES_PORT", "18481"))
 STACK = os.environ.get("DEMO_STACK", "demo")
+PROJECT = "search-extensions-demo"  # the `name` in Pulumi.yaml
 
 
 @contextmanager
@@ -80,11 +81,14 @@ def main() -> int:
         serve_assets(FILES_PORT) as files_url,
     ):
         print(f"emulator: {emulator.url} (data in {STATE_DIR / 'emulator'})")
+        # An inline program needs both `program` and `project_name`; with `work_dir` alone the Automation
+        # API would run Pulumi.yaml's `main` through the Python language host, which may not be installed.
         stack = auto.create_or_select_stack(
             stack_name=STACK,
-            work_dir=str(REPO_ROOT),
+            project_name=PROJECT,
             program=program,
             opts=auto.LocalWorkspaceOptions(
+                work_dir=str(REPO_ROOT),
                 pulumi_command=auto.PulumiCommand(root=str(cli.parent.parent), skip_version_check=True),
                 env_vars=env,
             ),
@@ -110,11 +114,8 @@ def main() -> int:
         if args.action == "destroy":
             stack.destroy(on_output=print)
             return 0
-        result = stack.up(on_output=print)
-        print("\nOutputs:")
-        for name, output in sorted(result.outputs.items()):
-            print(f"  {name:<22} {'[secret]' if output.secret else output.value}")
-        print(f"\nResources: {result.summary.resource_changes}")
+        result = stack.up(on_output=print)  # the CLI's own output, outputs included
+        print(f"Resources: {result.summary.resource_changes}")
         print("Run `make demo` again: it reports no changes. `make destroy` removes everything.")
     return 0
 

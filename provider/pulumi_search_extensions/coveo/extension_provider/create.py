@@ -56,7 +56,8 @@ def _create_new(client: CoveoClient, props: Mapping[str, Any]) -> CreateResult:
     try:
         model = undo_on_failure(
             extension_id,
-            lambda: converge(client, extension_id, created, props),
+            # A just-created extension is used by no source: the POST's model is complete.
+            lambda: converge(client, extension_id, {**created, "usedBy": []}, props),
             lambda: client.delete_extension(extension_id),
             what="Coveo extension",
         )

@@ -20,18 +20,25 @@ DISABLED_REASON = "Disabled by Pulumi: the program declares enabled=False."
 def converge(
     client: CoveoClient, extension_id: str, current: Mapping[str, Any], props: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """The follow-up calls: enable or disable, set the time limit, when `current` differs; then re-reads.
+    """The follow-up calls: enable or disable, set the time limit, when `current` differs; then the model.
 
-    Re-reading (rather than trusting the write responses) gives outputs that match what a refresh would see.
+    After a follow-up call the extension is read again, so the outputs match what a refresh would see.
+    Without one, `current` is returned as it is when it is a complete model (it has `usedBy`): reading
+    it again would only cost a call.
     """
     remote = declared_from_model(current)
+    followed_up = False
     if remote["enabled"] != props["enabled"]:
         if props["enabled"]:
             client.enable_extension(extension_id)
         else:
             client.disable_extension(extension_id, DISABLED_REASON)
+        followed_up = True
     if remote["execution_timeout"] != props["execution_timeout"]:
         client.set_execution_timeout(extension_id, int(props["execution_timeout"]))
+        followed_up = True
+    if not followed_up and "usedBy" in current:
+        return dict(current)
     return client.get_extension(extension_id)
 
 

@@ -48,9 +48,14 @@ def create(props: Mapping[str, Any]) -> CreateResult:
 
 
 def _finish(client: ElasticClient, extension_id: str, props: Mapping[str, Any]) -> dict[str, Any]:
-    """The steps after the POST: upload the file if any, then re-read (never trust the write response)."""
+    """The steps after the POST: upload the file if any; the outputs come from the service's model.
+
+    The upload's answer is the whole extension with its new file, and a new extension is in no deployment,
+    so it needs no second read. Without an upload the extension is read back: the create may have been
+    reconciled from the list, whose entries are not guaranteed to carry the file.
+    """
     if props.get("file_path"):
-        upload(client, extension_id, str(props["file_path"]))
+        return outputs(props, upload(client, extension_id, str(props["file_path"])))
     current = get_or_none(client, extension_id)
     if current is None:
         raise ElasticExtensionError(f"Elastic extension {extension_id} was created but cannot be read back")
