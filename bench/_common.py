@@ -314,17 +314,6 @@ def scratch_dir(prefix: str, parent: str | None = None) -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def emulator_config(emulator: Any) -> tuple[dict[str, str], dict[str, str]]:
-    """(plain, secret) stack config pointing both resources at the emulator."""
-    plain = {
-        "coveo:host": emulator.url,
-        "coveo:organizationId": emulator.coveo_organization_id,
-        "ec:endpoint": emulator.url,
-    }
-    secret = {"coveo:apiKey": emulator.coveo_api_key, "ec:apikey": emulator.elastic_api_key}
-    return plain, secret
-
-
 def api_calls(counts: Mapping[str, int]) -> int:
     """Total vendor API calls in a request-log `counts` mapping (admin calls are never logged)."""
     return sum(counts.values())

@@ -32,7 +32,6 @@ from _common import (
     PulumiWorkspace,
     Table,
     api_calls,
-    emulator_config,
     load_average,
     scratch_dir,
     seconds,
@@ -228,7 +227,7 @@ def run_pair(
 
     The order of the kinds alternates with the repetition, so none always gets the warmer caches.
     """
-    plain, secret = emulator_config(emulator)
+    plain, secret = emulator.stack_config()
     programs = {
         "noop": lambda: noop_program(n),
         "ext": lambda: extensions_program(n, bundles),

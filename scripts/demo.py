@@ -93,13 +93,8 @@ def main() -> int:
                 env_vars=env,
             ),
         )
-        plain = {
-            "coveo:host": emulator.url,
-            "coveo:organizationId": emulator.coveo_organization_id,
-            "ec:endpoint": emulator.url,
-            "demo:bundleUrl": f"{files_url}/stopwords-bundle.zip",
-        }
-        secret = {"coveo:apiKey": emulator.coveo_api_key, "ec:apikey": emulator.elastic_api_key}
+        plain, secret = emulator.stack_config()
+        plain["demo:bundleUrl"] = f"{files_url}/stopwords-bundle.zip"
         stack.set_all_config(
             {k: auto.ConfigValue(v) for k, v in plain.items()}
             | {k: auto.ConfigValue(v, secret=True) for k, v in secret.items()}

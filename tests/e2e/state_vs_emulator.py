@@ -389,17 +389,6 @@ def program_of(spec: Mapping[str, Mapping[str, Any]]) -> auto.PulumiFn:
     return program
 
 
-def emulator_config(emulator: EmulatorHandle) -> tuple[dict[str, str], dict[str, str]]:
-    """(plain config, secret config) of a stack whose Coveo and Elastic resources use the emulator."""
-    plain_config = {
-        "coveo:host": emulator.url,
-        "coveo:organizationId": emulator.coveo_organization_id,
-        "ec:endpoint": emulator.url,
-    }
-    secrets = {"coveo:apiKey": emulator.coveo_api_key, "ec:apikey": emulator.elastic_api_key}
-    return plain_config, secrets
-
-
 def set_config(stack: auto.Stack, config: Mapping[str, str], secrets: Mapping[str, str] | None = None) -> None:
     """Sets plain and secret stack config in one CLI call (one `set_config` call per key costs seconds)."""
     values = {key: auto.ConfigValue(value) for key, value in config.items()}

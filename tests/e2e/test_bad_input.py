@@ -255,13 +255,9 @@ def _valid_args(resource: str) -> dict[str, Any]:
 
 
 def _emulator_config(emulator: EmulatorHandle) -> dict[str, Any]:
-    return {
-        "coveo:host": emulator.url,
-        "coveo:organizationId": emulator.coveo_organization_id,
-        "coveo:apiKey": emulator.coveo_api_key,
-        "ec:endpoint": emulator.url,
-        "ec:apikey": emulator.elastic_api_key,
-    }
+    """Plain and secret stack config in one mapping (the provider sees them decrypted alike)."""
+    plain, secret = emulator.stack_config()
+    return {**plain, **secret}
 
 
 def _merged(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:

@@ -23,7 +23,6 @@ from pulumi_search_extensions.emulator import EmulatorHandle
 from .state_vs_emulator import (
     assert_state_matches_emulator,
     coveo_api,
-    emulator_config,
     is_secret,
     planned_operations,
 )
@@ -76,7 +75,7 @@ def test_the_example_wires_two_extensions_in_order_and_destroy_unwires_the_sourc
 ) -> None:
     emulator = clean_emulator
     source = emulator.admin.create_source(emulator.coveo_organization_id, "Web pages")
-    config, secrets = emulator_config(emulator)
+    config, secrets = emulator.stack_config()
     stack = new_stack(
         lambda: runpy.run_path(str(EXAMPLE / "__main__.py"), run_name="__main__"),
         config={**config, "coveo-source-extensions:sourceId": source["id"]},
@@ -158,7 +157,7 @@ def test_reorder_script_changes_pin_drift_and_check_errors_through_the_engine(
         "order": ["a", "b"],
         "conditions": {"a": "%[lang] == ['en', 'fr']"},
     }
-    config, secrets = emulator_config(emulator)
+    config, secrets = emulator.stack_config()
     stack = new_stack(
         binding_program(spec), config=config, secrets={**secrets, "test:bindingKey": emulator.coveo_api_key}
     )

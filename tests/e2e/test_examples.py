@@ -7,15 +7,11 @@ nothing, the example's own point, `destroy`. After each step the Pulumi state ma
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import runpy
-import threading
 import zipfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +19,13 @@ import pytest
 import yaml
 from pulumi import automation as auto
 
+from elastic.helpers import serve_directory
 from pulumi_search_extensions.emulator import EmulatorHandle
 
 from .state_vs_emulator import (
     assert_state_matches_emulator,
     coveo_api,
     elastic_api,
-    emulator_config,
     is_secret,
     planned_operations,
     remote_extension_counts,
@@ -87,7 +83,7 @@ def start_example(
     def namespaced(values: Mapping[str, str] | None) -> dict[str, str]:
         return {(key if ":" in key else f"{project}:{key}"): value for key, value in (values or {}).items()}
 
-    base, base_secrets = emulator_config(emulator) if emulator_connection else ({}, {})
+    base, base_secrets = emulator.stack_config() if emulator_connection else ({}, {})
     stack: auto.Stack = new_stack(example_program(example), project=project)
     set_config(stack, {**base, **namespaced(config)}, {**base_secrets, **namespaced(secrets)})
     return stack
@@ -117,24 +113,6 @@ def destroy_leaves_nothing(stack: auto.Stack, emulator: EmulatorHandle) -> None:
 
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@contextmanager
-def serve_directory(directory: Path) -> Iterator[str]:
-    """Serves `directory` over HTTP on loopback (the emulator fetches `download_url` from here)."""
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def plugin_zip(path: Path) -> Path:

@@ -252,9 +252,8 @@ def _assert_converged(stack: auto.Stack, emulator: EmulatorHandle) -> None:
 
 
 def _new_interruptible_stack(new_stack: Any, emulator: EmulatorHandle, bundle: str) -> auto.Stack:
-    from e2e.state_vs_emulator import emulator_config
 
-    config, secrets = emulator_config(emulator)
+    config, secrets = emulator.stack_config()
     stack: auto.Stack = new_stack(program(bundle), config=config, secrets=secrets, project=PROJECT)
     return stack
 

@@ -23,7 +23,6 @@ from .state_vs_emulator import (
     assert_state_matches_emulator,
     coveo_api,
     elastic_api,
-    emulator_config,
     planned_operations,
     program_of,
     remote_extension_counts,
@@ -76,7 +75,7 @@ def test_preview_plans_each_kind_of_change_and_up_refresh_destroy_keep_the_emula
         "elastic-b": {"kind": "elastic", "extension_type": "bundle", "version": "8.*", "file_path": STOPWORDS},
     }
     stack = new_stack(program_of(spec))
-    config, secrets = emulator_config(emulator)
+    config, secrets = emulator.stack_config()
     assert emulator.coveo_other_organization_id and emulator.coveo_other_api_key
     set_config(stack, config, {**secrets, "test:otherKey": emulator.coveo_other_api_key})
 

@@ -22,7 +22,6 @@ from pulumi_search_extensions.emulator import EmulatorHandle
 from .state_vs_emulator import (
     assert_state_matches_emulator,
     elastic_api,
-    emulator_config,
     planned_operations,
     program_of,
     resources_by_name,
@@ -66,7 +65,7 @@ def test_protect_retain_on_delete_and_ignore_changes_behave_as_pulumi_documents(
 ) -> None:
     emulator = clean_emulator
     stack = new_stack(program_of(spec_with(protect=True, ignored_description="original")))
-    set_config(stack, *emulator_config(emulator))
+    set_config(stack, *emulator.stack_config())
     created = stack.up()
     assert created.summary.resource_changes == {"create": 4}
     assert_state_matches_emulator(stack, emulator)

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 
-from e2e.state_vs_emulator import assert_state_matches_emulator, emulator_config
+from e2e.state_vs_emulator import assert_state_matches_emulator
 from pulumi_search_extensions import CoveoExtension, ElasticExtension
 from pulumi_search_extensions.emulator import EmulatorHandle, run_emulator
 
@@ -185,7 +185,7 @@ def _assert_applied(emulator: EmulatorHandle, round_: int, version: int, bundle:
 def test_sixty_resources_survive_five_rounds_of_up_update_destroy_under_injected_faults(
     new_stack: Any, soak_emulator: EmulatorHandle, tmp_path: Path
 ) -> None:
-    config, secrets = emulator_config(soak_emulator)
+    config, secrets = soak_emulator.stack_config()
     stack: auto.Stack = new_stack(lambda: None, config={**config, **RETRY_CONFIG}, secrets=secrets)
     meter = Meter(soak_emulator)
     try:

@@ -148,6 +148,15 @@ class EmulatorHandle:
     data_dir: Path | None
     log_file: Path
 
+    def stack_config(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(plain, secret) Pulumi stack config that points both services at this emulator.
+
+        For `Stack.set_all_config` or `pulumi config set [--secret]`: `coveo:host`, `coveo:organizationId`
+        and `ec:endpoint`; the keys `coveo:apiKey` and `ec:apikey` (set them as secrets).
+        """
+        plain = {"coveo:host": self.url, "coveo:organizationId": self.coveo_organization_id, "ec:endpoint": self.url}
+        return plain, {"coveo:apiKey": self.coveo_api_key, "ec:apikey": self.elastic_api_key}
+
 
 def _command_line(
     *,
