@@ -4,8 +4,9 @@
 # 1. A `pulumi` already on PATH whose version fits is linked in as it is.
 # 2. Otherwise the CLI is built from the Go module proxy at $PULUMI_VERSION and cached; a second
 #    run that finds the cached binary at the right version takes well under a second.
-# 3. `pulumi-resource-pulumi-python` (the dynamic-provider launcher) and, when the proxy serves it,
-#    the Python language host `pulumi-language-python` (+ its exec script) are put beside the CLI.
+# 3. `pulumi-resource-pulumi-python` (the dynamic-provider launcher) is put beside the CLI, and so is the
+#    Python language host `pulumi-language-python` (+ its exec script) when it can be had: already on PATH,
+#    from the Go module proxy, or built from the source folder named by PULUMI_LANGUAGE_PYTHON_SRC.
 #
 # Usage: scripts/install-pulumi.sh [TOOLS_DIR]    (default: <repo>/.tools)
 set -euo pipefail
@@ -97,35 +98,79 @@ LAUNCH
 fi
 
 # --- the Python language host (optional: the Automation API needs none) --------------------------
+# Needed for plain `pulumi preview` / `pulumi up` in a folder whose Pulumi.yaml says `runtime: python`.
+# Tried in order: one on PATH at a fitting version; the Go module proxy; a source folder named by
+# PULUMI_LANGUAGE_PYTHON_SRC (Pulumi's sdk/python/cmd/pulumi-language-python at the CLI's tag, with a go.mod
+# that requires pkg/v3 and sdk/v3 at $PULUMI_VERSION), built from a writable copy.
 LANGHOST_LOG="$TOOLS_DIR/language-host.log"
-if [[ -x "$BIN/pulumi-language-python" ]]; then
-  say "pulumi-language-python present"
-elif [[ -f "$TOOLS_DIR/language-host.unavailable" ]]; then
-  say "pulumi-language-python: not served by the proxy (see $LANGHOST_LOG); programs run through the Automation API"
-elif command -v go >/dev/null 2>&1; then
-  say "trying to build the Python language host pulumi-language-python@$LANGHOST_COMMIT"
-  lmod="$BUILD/langhost"
-  rm -rf "$lmod" && mkdir -p "$lmod"
-  cat >"$lmod/go.mod" <<GOMOD
+LANGHOST_MISSING="$TOOLS_DIR/language-host.unavailable"   # the proxy refused it once: not asked again
+langhost_fits() { [[ -x "$1" ]] && have="$("$1" -version 2>/dev/null | tr -d 'v[:space:]')" && [[ -n "$have" ]] && fits "$have"; }
+exec_script_beside() { # the host runs pulumi-language-python-exec from its own folder
+  local from="$1"
+  if [[ -f "$from" ]]; then install -m 0755 "$from" "$BIN/pulumi-language-python-exec"; return 0; fi
+  ensure_sdk_dir && [[ -f "$sdk_dir/python/dist/pulumi-language-python-exec" ]] \
+    && install -m 0755 "$sdk_dir/python/dist/pulumi-language-python-exec" "$BIN/pulumi-language-python-exec"
+}
+build_langhost_from() { # $1: a Go module folder holding main.go; builds into $BIN
+  GOFLAGS=-mod=mod go build -trimpath -o "$BIN/pulumi-language-python" \
+    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" "${2:-.}"
+}
+
+if langhost_fits "$BIN/pulumi-language-python" && [[ -x "$BIN/pulumi-language-python-exec" ]]; then
+  say "pulumi-language-python $have already in $BIN (cached)"
+elif system_host="$(PATH="${PATH//$BIN:/}" command -v pulumi-language-python 2>/dev/null)" && langhost_fits "$system_host" \
+     && [[ -x "$(dirname "$system_host")/pulumi-language-python-exec" ]]; then
+  say "using pulumi-language-python $have found at $system_host"
+  ln -sf "$system_host" "$BIN/pulumi-language-python"
+  ln -sf "$(dirname "$system_host")/pulumi-language-python-exec" "$BIN/pulumi-language-python-exec"
+else
+  rm -f "$BIN/pulumi-language-python" "$BIN/pulumi-language-python-exec"
+  : >"$LANGHOST_LOG"
+  built=""
+  if ! command -v go >/dev/null 2>&1; then
+    say "pulumi-language-python: no Go toolchain to build it with"
+  elif [[ ! -f "$LANGHOST_MISSING" ]]; then
+    say "trying the Go module proxy for pulumi-language-python@$LANGHOST_COMMIT"
+    lmod="$BUILD/langhost"
+    rm -rf "$lmod" && mkdir -p "$lmod"
+    cat >"$lmod/go.mod" <<GOMOD
 module local/pulumi-langhost
 
 go 1.23
 
 replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
 GOMOD
-  if (cd "$lmod" \
-      && go get "github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3@$LANGHOST_COMMIT" \
-                "github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION" "github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION" \
-      && go build -trimpath -o "$BIN/pulumi-language-python" \
-           -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
-           github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3) >"$LANGHOST_LOG" 2>&1 \
-     && ensure_sdk_dir && [[ -f "$sdk_dir/python/dist/pulumi-language-python-exec" ]]; then
-    install -m 0755 "$sdk_dir/python/dist/pulumi-language-python-exec" "$BIN/pulumi-language-python-exec"
-    say "built $BIN/pulumi-language-python"
+    if (cd "$lmod" \
+        && go get "github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3@$LANGHOST_COMMIT" \
+                  "github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION" "github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION" \
+        && build_langhost_from "$lmod" github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3) >>"$LANGHOST_LOG" 2>&1 \
+       && exec_script_beside ""; then
+      built="the Go module proxy"
+    else
+      touch "$LANGHOST_MISSING"
+      say "the Go module proxy does not serve it (evidence in $LANGHOST_LOG)"
+    fi
+  fi
+  if [[ -z "$built" && -n "${PULUMI_LANGUAGE_PYTHON_SRC:-}" ]] && command -v go >/dev/null 2>&1; then
+    [[ -f "$PULUMI_LANGUAGE_PYTHON_SRC/main.go" && -f "$PULUMI_LANGUAGE_PYTHON_SRC/go.mod" ]] \
+      || die "PULUMI_LANGUAGE_PYTHON_SRC=$PULUMI_LANGUAGE_PYTHON_SRC holds no main.go and go.mod of pulumi-language-python"
+    say "building pulumi-language-python from $PULUMI_LANGUAGE_PYTHON_SRC (about 80 s the first time)"
+    src="$BUILD/langhost-src"
+    rm -rf "$src" && mkdir -p "$src" && cp -R "$PULUMI_LANGUAGE_PYTHON_SRC/." "$src/" && chmod -R u+w "$src"
+    if (cd "$src" && build_langhost_from "$src") >>"$LANGHOST_LOG" 2>&1 \
+       && exec_script_beside "$src/pulumi-language-python-exec"; then
+      built="$PULUMI_LANGUAGE_PYTHON_SRC"
+    else
+      tail -n 20 "$LANGHOST_LOG" >&2
+      die "go build of pulumi-language-python from $PULUMI_LANGUAGE_PYTHON_SRC failed (full log: $LANGHOST_LOG)"
+    fi
+  fi
+  if [[ -n "$built" ]]; then
+    say "built $BIN/pulumi-language-python from $built"
   else
-    rm -f "$BIN/pulumi-language-python"
-    touch "$TOOLS_DIR/language-host.unavailable"
-    say "pulumi-language-python could not be built (evidence in $LANGHOST_LOG); programs run through the Automation API"
+    rm -f "$BIN/pulumi-language-python" "$BIN/pulumi-language-python-exec"
+    say "pulumi-language-python is not available: plain \`pulumi up\` in a folder needs it; the demo and the tests"
+    say "  run programs through the Automation API instead. To build it, set PULUMI_LANGUAGE_PYTHON_SRC to its source."
   fi
 fi
 

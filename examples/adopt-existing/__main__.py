@@ -12,6 +12,7 @@ Stack config of this project:
 |----------------------|---------------------------------------------------------------|
 | `coveoExtensionId`   | the id of an existing Coveo extension (`<orgId>-<26 chars>`)   |
 | `elasticExtensionId` | the id of an existing Elastic Cloud extension (digits)         |
+| `coveoDescription`   | optional: the Coveo extension's description                   |
 """
 
 from pathlib import Path
@@ -28,7 +29,7 @@ title_normalizer = CoveoExtension(
     adopt_id=config.require("coveoExtensionId"),
     name="title-normalizer",
     content=(ASSETS / "normalize_title.py").read_text(encoding="utf-8"),
-    description="Normalizes titles (managed by Pulumi since its adoption)",
+    description=config.get("coveoDescription") or "Normalizes titles (managed by Pulumi since its adoption)",
     required_data_streams=["BODY_TEXT"],
 )
 

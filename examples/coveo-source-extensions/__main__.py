@@ -11,6 +11,7 @@ Stack config of this project:
 |------------|--------------------------------------------------------------------------|
 | `sourceId` | the id of the source to apply the extensions to (console: Sources page)  |
 | `rebuild`  | optional, `true` to rebuild the source after each change of its map      |
+| `defaultLanguage` | optional, the language given to items that have none (default `en`) |
 """
 
 from pathlib import Path
@@ -52,7 +53,7 @@ web_pages = CoveoSourceExtensions(
         {
             "extension_id": default_language.extension_id,
             "condition": "NOT %[language] OR %[language] == ''",
-            "parameters": {"language": "en"},
+            "parameters": {"language": config.get("defaultLanguage") or "en"},
             "action_on_error": "SKIP_EXTENSION",
         },
     ],

@@ -1,8 +1,10 @@
 """Finding the Pulumi CLI and preparing a local backend, for the demo, the tests and the benchmarks.
 
 The CLI is built into `<repo>/.tools/bin` by `scripts/install-pulumi.sh` (it cannot be downloaded on
-every machine). Programs run through the Automation API with inline programs, which needs no Python
-language host, only `pulumi` and the dynamic-provider launcher `pulumi-resource-pulumi-python`.
+every machine). Plain `pulumi up` in a folder also needs the Python language host
+`pulumi-language-python`, which that script provides when it can; without it, programs run through the
+Automation API with inline programs, which needs only `pulumi` and the dynamic-provider launcher
+`pulumi-resource-pulumi-python`.
 """
 
 from __future__ import annotations
@@ -29,6 +31,15 @@ def find_pulumi(tools_bin: Path) -> Path:
     if on_path:
         return Path(on_path)
     raise PulumiCliMissing(f"the Pulumi CLI was not found in {tools_bin} nor on PATH: {INSTALL_HINT}")
+
+
+def find_language_host(tools_bin: Path) -> Path | None:
+    """The Python language host (`pulumi-language-python`, with its exec script beside it), or None."""
+    for folder in (tools_bin, *(Path(p) for p in os.environ.get("PATH", "").split(os.pathsep) if p)):
+        host = folder / "pulumi-language-python"
+        if os.access(host, os.X_OK) and (folder / "pulumi-language-python-exec").exists():
+            return host
+    return None
 
 
 def provider_env(tools_bin: Path) -> dict[str, str]:

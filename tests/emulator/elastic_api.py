@@ -18,7 +18,7 @@ EXTENSIONS_PATH = "/api/v1/deployments/extensions"
 ISO_8601_UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z")
 RESOURCE_HEADERS = ("x-cloud-resource-version", "x-cloud-resource-created", "x-cloud-resource-last-modified")
 
-# reference/elastic-extension-api.md: "Real responses can carry JSON null for download_url, url and
+# tests/specs/elastic-extension-api.md: "Real responses can carry JSON null for download_url, url and
 # deployments", which the spec types as a string and an array.  The emulator sends those nulls like
 # the service; everything else in an Extension is checked against the spec as written.
 FIELDS_THE_SERVICE_SENDS_AS_NULL = ("download_url", "url", "deployments")

@@ -1,4 +1,4 @@
-"""Validate response bodies against the vendors' own API documents (in /work/shared/specs).
+"""Validate response bodies against the vendors' own API documents (copies in `tests/specs/`).
 
 - `validate_coveo(schema_name, body)`: OpenAPI 3.0 `#/components/schemas/<name>` of the Coveo
   Extension API, falling back to the Source API document (e.g. `SourceExtensionsMap`).
@@ -7,7 +7,7 @@
 
 A trailing `[]` (`"ExtensionModel[]"`) validates a JSON array of that schema.
 
-Where `reference/coveo-extension-api.md` says the Coveo spec is wrong, the schemas are adapted
+Where `tests/specs/coveo-extension-api.md` says the Coveo spec is wrong, the schemas are adapted
 explicitly (see `COVEO_SPEC_CORRECTIONS`); the Coveo schemas are also closed
 (`additionalProperties: false` on every object that lists properties) so that a misspelt or
 invented field fails validation instead of passing silently.
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +27,14 @@ from openapi_schema_validator import OAS30Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-SPECS_DIR = Path(os.environ.get("SEARCH_EXTENSIONS_SPECS_DIR", "/work/shared/specs"))
+SPECS_DIR = Path(__file__).resolve().parent.parent / "specs"
 COVEO_EXTENSION_SPEC = SPECS_DIR / "coveo-extension-api.openapi.yml"
 COVEO_SOURCE_SPEC = SPECS_DIR / "coveo-source-api.openapi.yml"
 ELASTIC_SPEC = SPECS_DIR / "elastic-cloud-api.swagger.json"
 
 _EPOCH_MS = {"type": "integer", "minimum": 0, "description": "epoch milliseconds (the spec says date-time)"}
 
-# (schema, property) -> replacement, each from reference/coveo-extension-api.md.
+# (schema, property) -> replacement, each from tests/specs/coveo-extension-api.md.
 COVEO_SPEC_CORRECTIONS: dict[tuple[str, str], dict[str, Any]] = {
     # "createdDate / lastModified are epoch milliseconds as JSON numbers (the spec mislabels them
     # as date-time strings)"; the same holds for every other Coveo date of these models.

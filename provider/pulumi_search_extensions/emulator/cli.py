@@ -168,9 +168,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     # Imported here so that `--help` stays fast and the package import stays light.
-    import uvicorn
+    try:
+        import uvicorn
 
-    from .app import Emulator, EmulatorSettings
+        from .app import Emulator, EmulatorSettings
+    except ModuleNotFoundError as missing:
+        print(
+            f"search-extensions-emulator: the emulator needs the [emulator] extra ({missing.name} is not "
+            'installed): pip install "pulumi-search-extensions[emulator]" (from a clone: pip install ".[emulator]")',
+            file=sys.stderr,
+        )
+        return 2
     from .faults import FaultConfig, FaultConfigError, TransportExposingH11Protocol, parse_fault_config_argument
 
     try:

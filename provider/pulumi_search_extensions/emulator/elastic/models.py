@@ -5,7 +5,7 @@ implements one method per API operation.  Every rule the service enforces raises
 `ElasticApiError` carrying the HTTP status and the service's error elements; `responses.py` only
 parses requests and renders what this module returns.
 
-Error codes, where the spec and `shared/reference/elastic-extension-api.md` name one, are the
+Error codes, where the spec and `tests/specs/elastic-extension-api.md` name one, are the
 service's own.  Where they are silent the emulator uses codes in the same style:
 
 - `root.unauthorized` (401): missing or wrong credentials (the spec's code for invalid credentials).

@@ -1,0 +1,136 @@
+"""Plain `pulumi` in every program folder, with the commands its README gives, as a user types them.
+
+Each program (the root demo and every example) runs in a copy of the repository's files, so no stack
+config is written into the checkout: the README's walkthrough (`readme_walkthrough.py`) runs as one bash
+script after `source scripts/env.sh`, against the session's emulator and a loopback file server. Every
+command goes through the real CLI and Pulumi's Python language host, with the `virtualenv` option of the
+program's `Pulumi.yaml` and its `__main__.py`.
+
+These tests need the Python language host (`pulumi-language-python`); without it they skip and say how
+to get it. The Automation API tests (`test_examples.py`, `test_demo.py`) cover the same programs then.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from elastic.helpers import serve_directory
+from pulumi_search_extensions._toolchain import find_language_host
+from pulumi_search_extensions.emulator import EmulatorHandle
+
+from .conftest import REPO_ROOT, TOOLS_BIN
+from .readme_walkthrough import script, step_outputs, walkthrough
+
+pytestmark = pytest.mark.e2e
+
+PROGRAMS = {
+    ".": REPO_ROOT / "README.md",
+    **{path.parent.name: path for path in sorted((REPO_ROOT / "examples").glob("*/README.md"))},
+}
+NO_LANGUAGE_HOST = (
+    "needs Pulumi's Python language host (pulumi-language-python) beside the CLI: run "
+    "`PULUMI_LANGUAGE_PYTHON_SRC=<its source folder> scripts/install-pulumi.sh` or put an official Pulumi "
+    "install on PATH (README, Troubleshooting); test_examples.py and test_demo.py cover these programs"
+)
+
+
+@pytest.fixture(scope="module")
+def language_host() -> Path:
+    host = find_language_host(TOOLS_BIN)
+    if host is None:
+        pytest.skip(NO_LANGUAGE_HOST)
+    return host
+
+
+@pytest.fixture
+def user_checkout(tmp_path: Path) -> Path:
+    """What a user's clone holds for running programs: the programs, env.sh, and the built .venv/.tools."""
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    shutil.copytree(REPO_ROOT / "examples", checkout / "examples")
+    (checkout / "scripts").mkdir()
+    shutil.copy2(REPO_ROOT / "scripts" / "env.sh", checkout / "scripts" / "env.sh")
+    for name in ("Pulumi.yaml", "__main__.py", "README.md"):
+        shutil.copy2(REPO_ROOT / name, checkout / name)
+    for built in (".venv", ".tools"):
+        (checkout / built).symlink_to(REPO_ROOT / built)
+    return checkout
+
+
+@pytest.fixture
+def files_url(user_checkout: Path) -> Iterator[str]:
+    """`examples/assets` over HTTP on loopback: the file server a README starts on port 8000."""
+    with serve_directory(user_checkout / "examples" / "assets") as url:
+        yield url
+
+
+def user_env(state: Path) -> dict[str, str]:
+    """A user's shell: none of our settings, a private backend, passphrase and Pulumi home."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PULUMI_", "COVEO_", "EC_"))}
+    (state / "backend").mkdir(parents=True)
+    passphrase = state / "passphrase"
+    passphrase.write_text("folder-test-passphrase")
+    passphrase.chmod(0o600)
+    env.update(
+        PULUMI_BACKEND_URL=(state / "backend").as_uri(),
+        PULUMI_CONFIG_PASSPHRASE_FILE=str(passphrase),
+        PULUMI_HOME=str(state / "home"),
+    )
+    return env
+
+
+def left_on_the_service(emulator: EmulatorHandle) -> list[str]:
+    """What the emulator still holds that a program made: extensions, and sources that run any."""
+    dump = emulator.admin.dump()
+    left = [f"elastic extension {e['id']}" for e in dump["elastic"]["extensions"]]
+    for organization, held in dump["coveo"].items():
+        left += [f"coveo extension {e['id']} in {organization}" for e in held["extensions"]]
+        for source in held["sources"]:
+            stages = source["extensions"].get("common", {})
+            if any(stages.get(stage) for stage in ("preConversionExtensions", "postConversionExtensions")):
+                left.append(f"the extension map of source {source['id']}")
+    return left
+
+
+@pytest.mark.parametrize("program", sorted(PROGRAMS), ids=lambda p: "root" if p == "." else p)
+def test_the_readme_walkthrough_runs_with_plain_pulumi_in_the_program_folder(
+    program: str,
+    language_host: Path,
+    clean_emulator: EmulatorHandle,
+    user_checkout: Path,
+    files_url: str,
+    tmp_path: Path,
+) -> None:
+    steps = walkthrough(PROGRAMS[program])
+    env = user_env(tmp_path / "state")
+
+    run = subprocess.run(
+        ["bash", "-c", script(steps, emulator_url=clean_emulator.url, files_url=files_url)],
+        cwd=user_checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+    output = run.stdout + run.stderr
+    outputs = step_outputs(run.stdout, len(steps.commands))
+    failed_at = steps.commands[len(outputs) - 1] if outputs else "(before the first command)"
+    assert run.returncode == 0, f"README command failed: {failed_at}\n{output[-6000:]}"
+    assert "Python language host" not in output and "language plugin" not in output
+    first_up = steps.index("pulumi up")
+    assert "created" in outputs[first_up], outputs[first_up]
+    edit_up = outputs[steps.edit_up]
+    assert "updated" in edit_up or "replaced" in edit_up, f"the README's edit changed nothing:\n{edit_up}"
+    assert "deleted" in outputs[steps.index("pulumi destroy")]
+    assert left_on_the_service(clean_emulator) == []
+    written = "".join(p.read_text(errors="replace") for p in (tmp_path / "state").rglob("*.json*") if p.is_file())
+    for key in (clean_emulator.coveo_api_key, clean_emulator.elastic_api_key, "xx-emulator-other-coveo-key"):
+        assert key not in written, "an API key was written into the state in plain text"
