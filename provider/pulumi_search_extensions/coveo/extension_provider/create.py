@@ -11,7 +11,7 @@ from typing import Any
 
 from pulumi.dynamic import CreateResult
 
-from ..._create import create_once, undo_on_failure
+from ..._create import Identity, claim_adopted, create_once, undo_on_failure
 from ..._http import ApiError
 from ..client import CoveoClient
 from ..connection import resolve_connection
@@ -35,6 +35,11 @@ def _created_since(client: CoveoClient, body: Mapping[str, Any], since: float) -
     ]
 
 
+def _scope(client: CoveoClient) -> str:
+    """Where extension ids are unique (an id names its organization, whatever the host)."""
+    return f"Coveo organization {client.organization_id}"
+
+
 def _describe(model: Mapping[str, Any]) -> str:
     return f"{model.get('id')} (created {iso_from_epoch_ms(model.get('createdDate'))})"
 
@@ -47,6 +52,10 @@ def _post_once(client: CoveoClient, body: dict[str, Any]) -> dict[str, Any]:
         settings=client.settings,
         what=f"Coveo extension {body['name']!r}",
         adopt_hint="the `adopt_id` argument of CoveoExtension",
+        # What _created_since matches on: creates with these fields equal run one at a time.
+        identity=Identity(
+            _scope(client), (body["name"], body["content"], body["description"]), lambda model: str(model["id"])
+        ),
     )
 
 
@@ -73,6 +82,7 @@ def _create_new(client: CoveoClient, props: Mapping[str, Any]) -> CreateResult:
 
 
 def _adopt(client: CoveoClient, adopt_id: str, props: Mapping[str, Any]) -> CreateResult:
+    claim_adopted(_scope(client), adopt_id, "Coveo extension")
     try:
         current = client.get_extension(adopt_id)
     except ApiError as exc:

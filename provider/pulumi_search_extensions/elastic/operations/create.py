@@ -12,7 +12,7 @@ from typing import Any
 
 from pulumi.dynamic import CreateResult
 
-from ..._create import create_once, undo_on_failure
+from ..._create import Identity, claim_adopted, create_once, undo_on_failure
 from ..._http import ApiError
 from .. import connection
 from ..client import ElasticClient, Extension, ExtensionRequest
@@ -35,6 +35,12 @@ def create(props: Mapping[str, Any]) -> CreateResult:
             client.settings,
             what=f"Elastic extension {request.name!r}",
             adopt_hint="adopt_id=<id>",
+            # What _created_since matches on (Extension.matches): creates with these equal run one at a time.
+            identity=Identity(
+                _scope(client),
+                (request.name, request.extension_type, request.version, request.description),
+                lambda extension: extension.id,
+            ),
         )
     except ApiError as error:
         raise explained(error) from None
@@ -45,6 +51,11 @@ def create(props: Mapping[str, Any]) -> CreateResult:
         what="Elastic extension",
     )
     return CreateResult(created.id, outs)
+
+
+def _scope(client: ElasticClient) -> str:
+    """Where extension ids are unique: one Elastic Cloud (or ECE) API."""
+    return f"Elastic {client.base_url}"
 
 
 def _finish(client: ElasticClient, extension_id: str, props: Mapping[str, Any]) -> dict[str, Any]:
@@ -93,6 +104,7 @@ def _epoch(iso_utc: str) -> float:
 
 
 def _adopt(client: ElasticClient, adopt_id: str, props: Mapping[str, Any]) -> CreateResult:
+    claim_adopted(_scope(client), adopt_id, "Elastic extension")
     current = get_or_none(client, adopt_id)
     if current is None:
         raise ElasticExtensionError(
