@@ -109,16 +109,15 @@ _sequence = iter(range(1, 1 << 62))
 _sequence_guard = threading.Lock()
 
 
-def _create_label(what: str) -> str:
-    """`what` plus a number unique in the process: twins have equal `what`s but are distinct owners."""
+def _number() -> int:
+    """A number unique in the process: twins have equal descriptions but are distinct owners."""
     with _sequence_guard:
-        number = next(_sequence)
-    return f"the create #{number} of {what} in this run"
+        return next(_sequence)
 
 
 def claim_adopted(scope: str, remote_id: str, what: str) -> None:
     """Claims an object a resource takes over by `adopt_id`; fails when another resource of this run holds it."""
-    REGISTRY.claim(scope, remote_id, f"the resource adopting {what} {remote_id}")
+    REGISTRY.claim(scope, remote_id, f"the resource (#{_number()}) adopting {what} {remote_id}")
 
 
 def _maybe_applied(exc: ApiError) -> bool:
@@ -168,7 +167,7 @@ def _create(
     # The window opens once look-alike creates of this process are over: none of our objects is older.
     deadline = time.monotonic() + settings.retry_budget
     since = time.time() - CLOCK_SLACK_SECONDS
-    label = _create_label(what)
+    label = f"the create #{_number()} of {what} in this run"
     attempt = 0
     while True:
         try:
