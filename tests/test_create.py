@@ -24,6 +24,7 @@ from pulumi_search_extensions._create import (
     SharedObjectError,
     claim_adopted,
     create_once,
+    note_existing,
     undo_on_failure,
 )
 from pulumi_search_extensions._http import ApiError, HttpClient, HttpSettings
@@ -405,6 +406,33 @@ def test_one_adopt_id_for_two_resources_of_a_run_fails_clearly_but_ids_are_per_s
 
     # The same description, yet the second resource is refused: each claim is its own owner.
     assert "4226448541" in str(raised.value) and "two resources must never manage one object" in str(raised.value)
+
+
+def test_a_look_up_skips_the_ids_of_resources_already_in_the_state(clean_emulator: EmulatorHandle) -> None:
+    extensions = _Extensions(clean_emulator, _settings())
+    existing = extensions.post()["id"]  # a previous run's object, created within the clock slack
+    note_existing(SCOPE, existing)  # the engine diffed its resource
+    clean_emulator.admin.set_faults(_fault(_rule("POST", COVEO_LIST, {"drop": 1.0}, max_faults=1)))
+
+    created = extensions.create_once(identity=_identity())
+
+    assert created["id"] != existing
+    assert sorted(_stored_ids(clean_emulator)) == sorted([existing, created["id"]])
+
+
+def test_an_id_in_the_state_cannot_be_adopted_and_one_taken_before_its_diff_fails_the_diff() -> None:
+    note_existing(SCOPE, "in-state")
+    note_existing(SCOPE, "in-state")  # the engine may hand it over again: not a second owner
+    with pytest.raises(SharedObjectError) as adopting:
+        claim_adopted(SCOPE, "in-state", "Coveo extension")
+    claim_adopted(SCOPE, "adopted-first", "Coveo extension")
+    with pytest.raises(SharedObjectError) as diffing:
+        note_existing(SCOPE, "adopted-first")
+
+    assert "a resource already in this stack's state records already" in str(adopting.value)
+    message = str(diffing.value)
+    assert "adopted-first" in message and "adopting Coveo extension adopted-first took it too" in message
+    assert "pulumi state delete" in message
 
 
 # -- undo_on_failure ---------------------------------------------------------------------------------------

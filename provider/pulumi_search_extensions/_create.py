@@ -12,7 +12,8 @@ adopted rather than reported as a failure that leaves an orphan behind.
 One remote object per resource: names need not be unique, so two resources may declare the same fields,
 and the look-up of one would find the other's object. Within the provider process (one per stack and
 run), creates that look alike are serialized by a keyed lock, and every id a create returned, adopted
-or was given (`adopt_id`) is claimed in a process-wide registry that the look-up skips. So a look-up never
+or was given (`adopt_id`) is claimed in a process-wide registry that the look-up skips (as are the ids of
+resources already in the state, once the engine has diffed them). So a look-up never
 sees an object of this run that another resource holds or is still creating (docs/ARCHITECTURE.md,
 "One remote object per resource", has the argument and its cost; docs/TROUBLESHOOTING.md the case across
 processes that remains).
@@ -90,10 +91,15 @@ class _Registry:
             holder = self._owners.setdefault((scope, remote_id), owner)
         if holder != owner:
             raise SharedObjectError(
-                f"{owner} would record {remote_id} ({scope}), which {holder} already records in this run: "
-                f"two resources must never manage one object. Give each resource its own object "
-                f"(a different `adopt_id`, or none to create one)."
+                f"{owner} would record {remote_id} ({scope}), which {holder} records already: two resources "
+                f"must never manage one object. Give each resource its own object (a different `adopt_id`, "
+                f"or none to create one)."
             )
+
+    def note(self, scope: str, remote_id: str, owner: str) -> str:
+        """Records `owner` for `remote_id` unless someone holds it already; returns who holds it now."""
+        with self._guard:
+            return self._owners.setdefault((scope, remote_id), owner)
 
     def forget_all(self) -> None:
         """Empties the registry (tests only: a provider process never forgets)."""
@@ -118,6 +124,26 @@ def _number() -> int:
 def claim_adopted(scope: str, remote_id: str, what: str) -> None:
     """Claims an object a resource takes over by `adopt_id`; fails when another resource of this run holds it."""
     REGISTRY.claim(scope, remote_id, f"the resource (#{_number()}) adopting {what} {remote_id}")
+
+
+IN_STATE = "a resource already in this stack's state"
+
+
+def note_existing(scope: str, remote_id: str) -> None:
+    """Marks an id the engine handed this process for a resource already in the stack's state (its diff).
+
+    Look-ups then skip it, and an `adopt_id` of it fails. The engine may diff that resource only after a
+    create of this run took the id (by `adopt_id`, or a look-up within the clock slack of a previous run):
+    then this raises SharedObjectError, so the run fails instead of going on with one object for two.
+    """
+    holder = REGISTRY.note(scope, remote_id, IN_STATE)
+    if holder != IN_STATE:
+        raise SharedObjectError(
+            f"{remote_id} ({scope}) is recorded by {IN_STATE}, and {holder} took it too: two resources must "
+            f"never manage one object. Find both with `pulumi stack export` (the resources whose id is "
+            f"{remote_id}); remove the newer one's `adopt_id`, or forget it with `pulumi state delete <urn>`, "
+            f"then run `pulumi up` again to give it an object of its own."
+        )
 
 
 def _maybe_applied(exc: ApiError) -> bool:
