@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 
 from pulumi_search_extensions._create import (
-    REGISTRY,
     AmbiguousCreateError,
     Identity,
     SharedObjectError,
@@ -37,14 +36,6 @@ COVEO_TIMEOUTS = "/rest/organizations/{organizationId}/extensions/{extensionId}/
 SCRIPT = "document.add_meta_data({'created_once': True})\n"
 ADOPT_HINT = "the `adopt_id` argument"
 SCOPE = "Coveo organization of the test"
-
-
-@pytest.fixture(autouse=True)
-def fresh_registry() -> Iterator[None]:
-    """Each test starts as a new provider process: no id claimed, no create under way."""
-    REGISTRY.forget_all()
-    yield
-    REGISTRY.forget_all()
 
 
 def _identity(name: str = "created-once") -> Identity[dict[str, Any]]:
@@ -420,19 +411,14 @@ def test_a_look_up_skips_the_ids_of_resources_already_in_the_state(clean_emulato
     assert sorted(_stored_ids(clean_emulator)) == sorted([existing, created["id"]])
 
 
-def test_an_id_in_the_state_cannot_be_adopted_and_one_taken_before_its_diff_fails_the_diff() -> None:
+def test_an_id_in_the_state_cannot_be_adopted_by_another_resource() -> None:
     note_existing(SCOPE, "in-state")
     note_existing(SCOPE, "in-state")  # the engine may hand it over again: not a second owner
+
     with pytest.raises(SharedObjectError) as adopting:
         claim_adopted(SCOPE, "in-state", "Coveo extension")
-    claim_adopted(SCOPE, "adopted-first", "Coveo extension")
-    with pytest.raises(SharedObjectError) as diffing:
-        note_existing(SCOPE, "adopted-first")
 
     assert "a resource already in this stack's state records already" in str(adopting.value)
-    message = str(diffing.value)
-    assert "adopted-first" in message and "adopting Coveo extension adopted-first took it too" in message
-    assert "pulumi state delete" in message
 
 
 # -- undo_on_failure ---------------------------------------------------------------------------------------

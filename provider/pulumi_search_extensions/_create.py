@@ -96,10 +96,10 @@ class _Registry:
                 f"or none to create one)."
             )
 
-    def note(self, scope: str, remote_id: str, owner: str) -> str:
-        """Records `owner` for `remote_id` unless someone holds it already; returns who holds it now."""
+    def note(self, scope: str, remote_id: str, owner: str) -> None:
+        """Records `owner` for `remote_id` unless someone holds it already."""
         with self._guard:
-            return self._owners.setdefault((scope, remote_id), owner)
+            self._owners.setdefault((scope, remote_id), owner)
 
     def forget_all(self) -> None:
         """Empties the registry (tests only: a provider process never forgets)."""
@@ -132,18 +132,10 @@ IN_STATE = "a resource already in this stack's state"
 def note_existing(scope: str, remote_id: str) -> None:
     """Marks an id the engine handed this process for a resource already in the stack's state (its diff).
 
-    Look-ups then skip it, and an `adopt_id` of it fails. The engine may diff that resource only after a
-    create of this run took the id (by `adopt_id`, or a look-up within the clock slack of a previous run):
-    then this raises SharedObjectError, so the run fails instead of going on with one object for two.
+    Look-ups then skip it, and an `adopt_id` of it fails. Best effort, never an error: the engine may diff
+    that resource only after a create of this run has looked (docs/TROUBLESHOOTING.md has that case).
     """
-    holder = REGISTRY.note(scope, remote_id, IN_STATE)
-    if holder != IN_STATE:
-        raise SharedObjectError(
-            f"{remote_id} ({scope}) is recorded by {IN_STATE}, and {holder} took it too: two resources must "
-            f"never manage one object. Find both with `pulumi stack export` (the resources whose id is "
-            f"{remote_id}); remove the newer one's `adopt_id`, or forget it with `pulumi state delete <urn>`, "
-            f"then run `pulumi up` again to give it an object of its own."
-        )
+    REGISTRY.note(scope, remote_id, IN_STATE)
 
 
 def _maybe_applied(exc: ApiError) -> bool:
