@@ -11,12 +11,11 @@ adopted rather than reported as a failure that leaves an orphan behind.
 
 One remote object per resource: names need not be unique, so two resources may declare the same fields,
 and the look-up of one would find the other's object. Within the provider process (one per stack and
-run), creates that look alike are serialized by a keyed lock, and every id a create returned, adopted
-or was given (`adopt_id`) is claimed in a process-wide registry that the look-up skips (as are the ids of
-resources already in the state, once the engine has diffed them). So a look-up never
-sees an object of this run that another resource holds or is still creating (docs/ARCHITECTURE.md,
-"One remote object per resource", has the argument and its cost; docs/TROUBLESHOOTING.md the case across
-processes that remains).
+run), creates that look alike are serialized by a keyed lock, and every id a create returned, adopted or
+was given (`adopt_id`) is claimed in a process-wide registry that the look-up skips (as are the ids of
+resources already in the state, once the engine has diffed them). So a look-up never sees an object of
+this run that another resource holds or is still creating (docs/ARCHITECTURE.md, "One remote object per
+resource", has the argument and its cost; docs/TROUBLESHOOTING.md the case across processes that remains).
 """
 
 from __future__ import annotations
