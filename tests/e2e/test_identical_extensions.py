@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import zipfile
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from pulumi import automation as auto
 from pulumi_search_extensions import CoveoExtension, ElasticExtension
 from pulumi_search_extensions.emulator import EmulatorHandle
 
-from .state_vs_emulator import assert_state_matches_emulator
+from .state_vs_emulator import assert_state_matches_emulator, resources_by_name
 
 pytestmark = pytest.mark.e2e
 
@@ -182,3 +183,40 @@ def test_a_resource_adopting_an_object_another_resource_of_the_stack_manages_fai
     assert "a resource already in this stack's state" in message
     (still,) = assert_state_matches_emulator(stack, clean_emulator)  # nothing recorded twice, nothing new
     assert still["name"] == "first" and still["id"] == first["id"]
+
+
+def test_two_stacks_deploying_at_once_never_share_when_their_declarations_differ_as_troubleshooting_advises(
+    new_stack: Any, clean_emulator: EmulatorHandle, tmp_path: Path
+) -> None:
+    # Across processes a lost create may adopt another stack's identical object (docs/TROUBLESHOOTING.md,
+    # "Two stacks record the same extension"); the advice is the stack name in the description.
+    bundles = [_bundle(tmp_path, pair) for pair in range(PAIRS)]
+
+    def program() -> None:
+        stack_name = pulumi.get_stack()
+        for pair in range(PAIRS):
+            description = f"twin {pair} ({stack_name})"
+            CoveoExtension(f"coveo-{pair}", name=f"twin-{pair}", content=_script(pair), description=description)
+            ElasticExtension(
+                f"elastic-{pair}",
+                name=f"twin-{pair}",
+                extension_type="bundle",
+                version="8.*",
+                description=description,
+                file_path=str(bundles[pair]),
+            )
+
+    config, secrets = clean_emulator.stack_config()
+    stacks = [new_stack(program, config={**config, **RETRY_CONFIG}, secrets=secrets) for _ in range(2)]
+    clean_emulator.admin.set_faults(_lost_creates(21, {"drop": 0.3, "fail_after_commit": 0.1}))
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda stack: stack.up(on_output=_quiet), stacks))
+
+    assert [r.summary.resource_changes for r in results] == [{"create": 2 * PAIRS + 1}] * 2
+    ids = [{r["name"]: r["id"] for r in resources_by_name(stack).values()} for stack in stacks]
+    assert not set(ids[0].values()) & set(ids[1].values())
+    dump = clean_emulator.admin.dump()
+    remote = [e["id"] for e in dump["coveo"][clean_emulator.coveo_organization_id]["extensions"]]
+    remote += [e["id"] for e in dump["elastic"]["extensions"]]
+    assert sorted(remote) == sorted([*ids[0].values(), *ids[1].values()])  # one object each, no orphan
