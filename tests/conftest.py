@@ -28,6 +28,20 @@ def clean_emulator(emulator: EmulatorHandle) -> EmulatorHandle:
     return emulator
 
 
+@pytest.fixture(autouse=True)
+def fresh_provider_process() -> Iterator[None]:
+    """Each test calls the providers as a new provider process would: no remote id claimed yet.
+
+    The providers remember, per process, which ids the resources of a run hold (`_create.REGISTRY`);
+    tests that call them in this process would otherwise see each other's ids.
+    """
+    from pulumi_search_extensions._create import REGISTRY
+
+    REGISTRY.forget_all()
+    yield
+    REGISTRY.forget_all()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     """Collects garbage before pytest formats a failure, so one failing test cannot abort the session.

@@ -2,18 +2,30 @@
 
 The promise: whatever happens to a create POST (refused, dropped, applied but unanswered), exactly one object
 exists afterwards, or the error says which objects exist and how to keep one; and a create whose follow-up
-step fails leaves nothing behind, or names what it left.
+step fails leaves nothing behind, or names what it left. Creates with identical declared fields in one
+process (twins) never end up with one object: they run one at a time, and a look-up skips every id another
+create of the process claimed.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 
-from pulumi_search_extensions._create import AmbiguousCreateError, create_once, undo_on_failure
+from pulumi_search_extensions._create import (
+    AmbiguousCreateError,
+    Identity,
+    SharedObjectError,
+    claim_adopted,
+    create_once,
+    note_existing,
+    undo_on_failure,
+)
 from pulumi_search_extensions._http import ApiError, HttpClient, HttpSettings
 from pulumi_search_extensions.coveo.client import parse_coveo_error
 from pulumi_search_extensions.emulator import EmulatorHandle
@@ -23,6 +35,11 @@ COVEO_ONE = "/rest/organizations/{organizationId}/extensions/{extensionId}"
 COVEO_TIMEOUTS = "/rest/organizations/{organizationId}/extensions/{extensionId}/timeouts"
 SCRIPT = "document.add_meta_data({'created_once': True})\n"
 ADOPT_HINT = "the `adopt_id` argument"
+SCOPE = "Coveo organization of the test"
+
+
+def _identity(name: str = "created-once") -> Identity[dict[str, Any]]:
+    return Identity(SCOPE, (name, SCRIPT, ""), lambda model: str(model["id"]))
 
 
 def _settings(**changes: Any) -> HttpSettings:
@@ -58,7 +75,7 @@ class _Extensions:
             if model["name"] == name and model["content"] == SCRIPT and model["createdDate"] >= since * 1000
         ]
 
-    def create_once(self) -> dict[str, Any]:
+    def create_once(self, *, identity: Identity[dict[str, Any]] | None = None) -> dict[str, Any]:
         return create_once(
             self.post,
             self.find_created,
@@ -66,6 +83,7 @@ class _Extensions:
             self.settings,
             what="Coveo extension 'created-once'",
             adopt_hint=ADOPT_HINT,
+            identity=identity,
         )
 
     def delete(self, extension_id: str) -> None:
@@ -240,6 +258,167 @@ def test_a_create_is_not_retried_when_the_wait_would_pass_the_budget(clean_emula
     assert time.monotonic() - started < 1.0
     assert raised.value.status == 429 and raised.value.retry_after == 30
     assert _count(clean_emulator, "POST", COVEO_LIST) == 1
+
+
+# -- twins: creates with identical declared fields in one process -------------------------------------------
+
+
+def test_a_lost_create_never_adopts_the_object_its_twin_created_and_sends_its_own_post_again(
+    clean_emulator: EmulatorHandle,
+) -> None:
+    extensions = _Extensions(clean_emulator, _settings())
+    twin = extensions.create_once(identity=_identity())
+    clean_emulator.admin.set_faults(_fault(_rule("POST", COVEO_LIST, {"drop": 1.0}, max_faults=1)))
+
+    created = extensions.create_once(identity=_identity())
+
+    assert created["id"] != twin["id"]
+    assert sorted(_stored_ids(clean_emulator)) == sorted([twin["id"], created["id"]])
+    assert _count(clean_emulator, "POST", COVEO_LIST) == 3  # the twin's, the lost one, the one sent again
+    assert _count(clean_emulator, "GET", COVEO_LIST) == 1
+
+
+def test_an_applied_but_unanswered_create_adopts_its_own_object_beside_its_twins(
+    clean_emulator: EmulatorHandle,
+) -> None:
+    extensions = _Extensions(clean_emulator, _settings())
+    twin = extensions.create_once(identity=_identity())
+    clean_emulator.admin.set_faults(_fault(_rule("POST", COVEO_LIST, {"fail_after_commit": 1.0}, max_faults=1)))
+
+    created = extensions.create_once(identity=_identity())
+
+    assert created["id"] != twin["id"]
+    assert sorted(_stored_ids(clean_emulator)) == sorted([twin["id"], created["id"]])
+    assert _count(clean_emulator, "POST", COVEO_LIST) == 2  # adopted, not sent again
+
+
+def test_twins_created_at_once_under_lost_and_unanswered_posts_each_get_an_object_of_their_own(
+    clean_emulator: EmulatorHandle,
+) -> None:
+    extensions = _Extensions(clean_emulator, _settings(max_retries=12))
+    clean_emulator.admin.set_faults(
+        {"seed": 14, "rules": [_rule("POST", COVEO_LIST, {"drop": 0.3, "fail_after_commit": 0.2})]}
+    )
+
+    # Four threads, like the provider process's gRPC server.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        created = list(pool.map(lambda _: extensions.create_once(identity=_identity())["id"], range(8)))
+
+    assert len(set(created)) == 8
+    assert sorted(_stored_ids(clean_emulator)) == sorted(created)
+    assert sum(clean_emulator.admin.faults()["injected"].values()) > 0
+
+
+def test_look_alike_creates_run_one_at_a_time_and_others_at_once() -> None:
+    settings = _settings()
+    active: dict[str, int] = {"twin": 0, "other": 0}
+    overlaps: list[str] = []
+    other_started = threading.Event()
+    guard = threading.Lock()
+    counter = iter(range(100))
+
+    def post(kind: str) -> dict[str, Any]:
+        with guard:
+            active[kind] += 1
+            if active[kind] > 1:
+                overlaps.append(kind)
+        if kind == "twin":
+            # Waits for the create with other fields: it would never start if every create ran in turn.
+            assert other_started.wait(timeout=10)
+        else:
+            other_started.set()
+        time.sleep(0.05)
+        with guard:
+            active[kind] -= 1
+            return {"id": f"{kind}-{next(counter)}"}
+
+    def create(kind: str) -> str:
+        result = create_once(
+            lambda: post(kind),
+            lambda since: [],
+            str,
+            settings,
+            what=f"Coveo extension {kind!r}",
+            adopt_hint=ADOPT_HINT,
+            identity=_identity(kind),
+        )
+        return str(result["id"])
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        ids = list(pool.map(create, ["twin", "twin", "twin", "other"]))
+
+    assert overlaps == []  # never two twins in flight at once
+    assert len(set(ids)) == 4
+
+
+def test_several_unclaimed_matches_fail_naming_every_candidate_and_the_objects_of_other_resources(
+    clean_emulator: EmulatorHandle,
+) -> None:
+    extensions = _Extensions(clean_emulator, _settings())
+    twin = extensions.create_once(identity=_identity())["id"]
+    foreign = extensions.post()["id"]  # as if another stack had just created the same declaration
+    clean_emulator.admin.set_faults(_fault(_rule("POST", COVEO_LIST, {"fail_after_commit": 1.0}, max_faults=1)))
+
+    with pytest.raises(AmbiguousCreateError) as raised:
+        extensions.create_once(identity=_identity())
+
+    stored = _stored_ids(clean_emulator)
+    (own,) = set(stored) - {twin, foreign}
+    message = str(raised.value)
+    assert "2 matching objects now exist" in message and foreign in message and own in message
+    assert f"{twin} held by the create #" in message  # the twin's, named apart: it is not a candidate
+    assert "Another stack" in message and ADOPT_HINT in message
+    assert len(stored) == 3  # nothing sent again, nothing deleted that may be another's
+
+
+def test_a_create_fails_when_the_service_returns_an_id_another_resource_already_holds() -> None:
+    claim_adopted(SCOPE, "shared-id", "Coveo extension")
+
+    with pytest.raises(SharedObjectError) as raised:
+        create_once(
+            lambda: {"id": "shared-id"},
+            lambda since: [],
+            str,
+            _settings(),
+            what="Coveo extension 'created-once'",
+            adopt_hint=ADOPT_HINT,
+            identity=_identity(),
+        )
+
+    assert "shared-id" in str(raised.value) and "adopting Coveo extension shared-id" in str(raised.value)
+
+
+def test_one_adopt_id_for_two_resources_of_a_run_fails_clearly_but_ids_are_per_scope() -> None:
+    claim_adopted(SCOPE, "4226448541", "Elastic extension")
+    claim_adopted("another scope", "4226448541", "Elastic extension")  # another service: another object
+
+    with pytest.raises(SharedObjectError) as raised:
+        claim_adopted(SCOPE, "4226448541", "Elastic extension")
+
+    # The same description, yet the second resource is refused: each claim is its own owner.
+    assert "4226448541" in str(raised.value) and "two resources must never manage one object" in str(raised.value)
+
+
+def test_a_look_up_skips_the_ids_of_resources_already_in_the_state(clean_emulator: EmulatorHandle) -> None:
+    extensions = _Extensions(clean_emulator, _settings())
+    existing = extensions.post()["id"]  # a previous run's object, created within the clock slack
+    note_existing(SCOPE, existing)  # the engine diffed its resource
+    clean_emulator.admin.set_faults(_fault(_rule("POST", COVEO_LIST, {"drop": 1.0}, max_faults=1)))
+
+    created = extensions.create_once(identity=_identity())
+
+    assert created["id"] != existing
+    assert sorted(_stored_ids(clean_emulator)) == sorted([existing, created["id"]])
+
+
+def test_an_id_in_the_state_cannot_be_adopted_by_another_resource() -> None:
+    note_existing(SCOPE, "in-state")
+    note_existing(SCOPE, "in-state")  # the engine may hand it over again: not a second owner
+
+    with pytest.raises(SharedObjectError) as adopting:
+        claim_adopted(SCOPE, "in-state", "Coveo extension")
+
+    assert "a resource already in this stack's state records already" in str(adopting.value)
 
 
 # -- undo_on_failure ---------------------------------------------------------------------------------------

@@ -35,8 +35,9 @@ class ElasticExtensionProvider(ResourceProvider):
         """Validates the inputs without calling the API; adds the effective endpoint and the file's hash."""
         return check.check(news)
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compares the stored outputs with the checked inputs; type or endpoint changes replace."""
+        create.note_existing_extension(id_, olds)  # never adopted by a create of this run
         return diff.diff(olds, news)
 
     def create(self, props: dict[str, Any]) -> CreateResult:

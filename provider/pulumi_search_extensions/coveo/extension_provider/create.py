@@ -11,10 +11,10 @@ from typing import Any
 
 from pulumi.dynamic import CreateResult
 
-from ..._create import create_once, undo_on_failure
+from ..._create import Identity, claim_adopted, create_once, note_existing, undo_on_failure
 from ..._http import ApiError
 from ..client import CoveoClient
-from ..connection import resolve_connection
+from ..connection import resolve_connection, resolve_organization_id
 from .errors import CoveoExtensionError, clear_errors, explain
 from .read import is_gone
 from .schema import MODEL_FIELDS, declared_from_model, edit_model, iso_from_epoch_ms, outputs
@@ -35,6 +35,18 @@ def _created_since(client: CoveoClient, body: Mapping[str, Any], since: float) -
     ]
 
 
+def _scope(organization_id: str) -> str:
+    """Where extension ids are unique (an id names its organization, whatever the host)."""
+    return f"Coveo organization {organization_id}"
+
+
+def note_existing_extension(extension_id: str, olds: Mapping[str, Any]) -> None:
+    """At diff: the resource's id is taken, for the creates of this run (see `_create.note_existing`)."""
+    organization_id = resolve_organization_id(olds)
+    if extension_id and isinstance(organization_id, str) and organization_id:
+        note_existing(_scope(organization_id), extension_id)
+
+
 def _describe(model: Mapping[str, Any]) -> str:
     return f"{model.get('id')} (created {iso_from_epoch_ms(model.get('createdDate'))})"
 
@@ -47,6 +59,12 @@ def _post_once(client: CoveoClient, body: dict[str, Any]) -> dict[str, Any]:
         settings=client.settings,
         what=f"Coveo extension {body['name']!r}",
         adopt_hint="the `adopt_id` argument of CoveoExtension",
+        # What _created_since matches on: creates with these fields equal run one at a time.
+        identity=Identity(
+            _scope(client.organization_id),
+            (body["name"], body["content"], body["description"]),
+            lambda model: str(model["id"]),
+        ),
     )
 
 
@@ -73,6 +91,7 @@ def _create_new(client: CoveoClient, props: Mapping[str, Any]) -> CreateResult:
 
 
 def _adopt(client: CoveoClient, adopt_id: str, props: Mapping[str, Any]) -> CreateResult:
+    claim_adopted(_scope(client.organization_id), adopt_id, "Coveo extension")
     try:
         current = client.get_extension(adopt_id)
     except ApiError as exc:

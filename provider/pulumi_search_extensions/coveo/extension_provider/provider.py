@@ -17,7 +17,7 @@ from pulumi.dynamic import (
 from ..._errors import short_errors_in_provider_host
 from ..._settings import remember_stack_config
 from .check import check_extension
-from .create import create_extension
+from .create import create_extension, note_existing_extension
 from .delete import delete_extension
 from .diff import diff_extension
 from .read import read_extension
@@ -42,6 +42,7 @@ class CoveoExtensionProvider(ResourceProvider):
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Replacement for a new organization or host, in-place update for anything else declared."""
+        note_existing_extension(id_, olds)  # never adopted by a create of this run
         return diff_extension(id_, olds, news)
 
     def create(self, props: dict[str, Any]) -> CreateResult:

@@ -12,10 +12,10 @@ from typing import Any
 
 from pulumi.dynamic import CreateResult
 
-from ..._create import create_once, undo_on_failure
+from ..._create import Identity, claim_adopted, create_once, note_existing, undo_on_failure
 from ..._http import ApiError
 from .. import connection
-from ..client import ElasticClient, Extension, ExtensionRequest
+from ..client import ElasticClient, Extension, ExtensionRequest, api_base_url
 from .errors import ElasticExtensionError, explained, get_or_none, is_gone
 from .schema import extension_request, outputs
 from .upload import upload
@@ -35,6 +35,12 @@ def create(props: Mapping[str, Any]) -> CreateResult:
             client.settings,
             what=f"Elastic extension {request.name!r}",
             adopt_hint="adopt_id=<id>",
+            # What _created_since matches on (Extension.matches): creates with these equal run one at a time.
+            identity=Identity(
+                _scope(client.base_url),
+                (request.name, request.extension_type, request.version, request.description),
+                lambda extension: extension.id,
+            ),
         )
     except ApiError as error:
         raise explained(error) from None
@@ -45,6 +51,19 @@ def create(props: Mapping[str, Any]) -> CreateResult:
         what="Elastic extension",
     )
     return CreateResult(created.id, outs)
+
+
+def _scope(base_url: str) -> str:
+    """Where extension ids are unique: one Elastic Cloud (or ECE) API."""
+    return f"Elastic {base_url}"
+
+
+def note_existing_extension(extension_id: str, olds: Mapping[str, Any]) -> None:
+    """At diff: the resource's id is taken, for the creates of this run (see `_create.note_existing`)."""
+    endpoint = olds.get("endpoint")
+    if extension_id and isinstance(endpoint, str) and endpoint:
+        # As connection.client_for builds the client of this resource's calls.
+        note_existing(_scope(api_base_url(connection.normalize_endpoint(endpoint))), extension_id)
 
 
 def _finish(client: ElasticClient, extension_id: str, props: Mapping[str, Any]) -> dict[str, Any]:
@@ -93,6 +112,7 @@ def _epoch(iso_utc: str) -> float:
 
 
 def _adopt(client: ElasticClient, adopt_id: str, props: Mapping[str, Any]) -> CreateResult:
+    claim_adopted(_scope(client.base_url), adopt_id, "Elastic extension")
     current = get_or_none(client, adopt_id)
     if current is None:
         raise ElasticExtensionError(
