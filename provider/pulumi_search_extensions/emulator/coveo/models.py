@@ -698,11 +698,15 @@ class CoveoBackend:
                     "EXTENSION_VERSION_NOT_FOUND",
                     f"The version '{version_id}' of extension '{extension_id}' does not exist.",
                 )
+            current = ExtensionView.of(extension)
+            # Only the script, its id and its date are the version's; the rest (the disabled date
+            # included, which falls back to the extension's own date) is the extension's today.
             return replace(
-                ExtensionView.of(extension),
+                current,
                 content=version.content,
                 version_id=version.id,
                 last_modified=version.last_modified,
+                disabled_date=current.disabled_date or current.last_modified,
             )
 
     def compile_code(self, organization_id: str, body: Any) -> CompileResult:
