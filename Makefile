@@ -1,5 +1,10 @@
 # The two commands of the README: `make demo` and `make test`. Each does all of its set-up first.
-.PHONY: demo destroy test lint unit bench tools setup clean
+# `make test` is `make lint` followed by every test; `make unit`, `make e2e` and `make soak` split
+# the tests by what they need (unit: no Pulumi CLI; e2e and soak: the real CLI and engine).
+.PHONY: demo destroy test lint unit e2e soak bench tools setup clean
+
+# Tests that drive the Pulumi CLI without the `e2e` marker: kept out of `make unit`, run by `make e2e`.
+CLI_TESTS_WITHOUT_MARKER = tests/e2e/test_smoke.py tests/e2e/test_demo.py
 
 setup:
 	bash scripts/setup.sh emulator,test
@@ -16,11 +21,27 @@ destroy: setup
 	.venv/bin/python scripts/demo.py destroy
 
 ## test: lint, type-check, then every test (emulator and real Pulumi CLI included)
-test: setup
+test: setup lint
+	.venv/bin/pytest
+
+## lint: ruff (rules and formatting) and strict mypy
+lint: setup
 	.venv/bin/ruff check provider tests scripts bench examples
 	.venv/bin/ruff format --check provider tests scripts bench examples
 	.venv/bin/mypy
-	.venv/bin/pytest
+
+## unit: every test that needs no Pulumi CLI (emulator, providers, clients over HTTP)
+unit: setup
+	.venv/bin/pytest -m "not e2e" --ignore=tests/soak $(addprefix --ignore=,$(CLI_TESTS_WITHOUT_MARKER))
+
+## e2e: the tests that drive the real Pulumi CLI and engine (the soak apart)
+e2e: setup
+	.venv/bin/pytest -m e2e --ignore=tests/soak
+	.venv/bin/pytest $(CLI_TESTS_WITHOUT_MARKER)
+
+## soak: 60 resources through 5 rounds of up/update/destroy under injected faults (~2.5 min)
+soak: setup
+	.venv/bin/pytest tests/soak
 
 ## bench: the benchmarks under bench/ (tables on stdout, PNG plot in bench/results)
 bench:

@@ -14,7 +14,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from .faults import FaultConfig, FaultConfigError, FaultInjector, RequestLog
+from .faults import FaultConfig, FaultConfigError, FaultInjector
+from .request_log import RequestLog
 
 
 def admin_routes(

@@ -14,9 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import Response
 from starlette.types import ASGIApp
 
 from . import (
@@ -29,15 +26,12 @@ from . import (
     elastic,
 )
 from .admin import admin_routes
-from .faults import (
-    FaultConfig,
-    FaultInjectionMiddleware,
-    FaultInjector,
-    RequestLog,
-    RouteResolver,
-    vendor_error_response,
-)
+from .errors import EXCEPTION_HANDLERS
+from .faults import FaultConfig, FaultInjector
+from .middleware import FaultInjectionMiddleware
 from .persistence import ELASTIC_FILES_DIR_NAME, SnapshotStore
+from .request_log import RequestLog
+from .routes import RouteResolver
 
 
 @dataclass(frozen=True)
@@ -93,7 +87,7 @@ class Emulator:
         ]
         self.starlette = Starlette(
             routes=routes,
-            exception_handlers={HTTPException: _http_error, Exception: _unexpected_error},
+            exception_handlers=EXCEPTION_HANDLERS,
         )
         self.asgi_app: ASGIApp = FaultInjectionMiddleware(
             self.starlette,
@@ -142,27 +136,3 @@ class Emulator:
         if self._temporary_files_dir is not None:
             shutil.rmtree(self._temporary_files_dir, ignore_errors=True)
             self._temporary_files_dir = None
-
-
-_REASONS = {404: "Not Found", 405: "Method Not Allowed"}
-
-
-async def _http_error(request: Request, error: Exception) -> Response:
-    """Unknown paths and methods, answered in the shape of the API the path belongs to."""
-    assert isinstance(error, HTTPException)
-    status = error.status_code
-    coveo_code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(status, "BAD_REQUEST")
-    elastic_code = {404: "root.resource_not_found", 405: "root.method_not_allowed"}.get(status, "root.bad_request")
-    message = f"{_REASONS.get(status, error.detail)}: {request.method} {request.url.path}"
-    return vendor_error_response(request.url.path, status, coveo_code, elastic_code, message, headers=error.headers)
-
-
-async def _unexpected_error(request: Request, error: Exception) -> Response:
-    """A bug in the emulator still answers in the vendor's error shape."""
-    return vendor_error_response(
-        request.url.path,
-        500,
-        "UNEXPECTED_EXCEPTION",
-        "root.unexpected_error",
-        f"The emulator failed: {type(error).__name__}: {error}",
-    )

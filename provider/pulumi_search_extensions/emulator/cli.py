@@ -179,7 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    from .faults import FaultConfig, FaultConfigError, TransportExposingH11Protocol, parse_fault_config_argument
+    from .faults import FaultConfig, FaultConfigError, parse_fault_config_argument
+    from .transport import TransportExposingH11Protocol
 
     try:
         fault_config = parse_fault_config_argument(args.fault_config) if args.fault_config else FaultConfig()

@@ -1,4 +1,4 @@
-"""Latency and fault injection, and the request log, as one ASGI middleware.
+"""Fault and latency rules: their configuration, and the injector that draws what each request gets.
 
 Fault configuration (JSON, from `--fault-config` or `PUT /_emulator/faults`)::
 
@@ -24,61 +24,27 @@ with the given probabilities (their sum must not exceed 1). Fault kinds:
 - `fail_after_commit`: the API applies the request, then the connection is closed instead of
   sending its response.
 
-Admin paths (`/_emulator/...`) are never delayed, faulted or logged.
+Admin paths (`/_emulator/...`) are never delayed, faulted or logged. This module only decides;
+`middleware.py` applies the decisions. No HTTP here, so the command line can parse a configuration
+without importing the server.
 """
 
 from __future__ import annotations
 
-import asyncio
 import fnmatch
 import json
 import random
 import threading
-import uuid
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Match, Mount, Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from uvicorn.protocols.http.h11_impl import H11Protocol
-
 FAULT_KINDS = ("429", "500", "503", "drop", "fail_after_commit")
-ADMIN_PREFIX = "/_emulator"
-COVEO_PREFIX = "/rest/"
-ELASTIC_PREFIX = "/api/v1/"
-TRANSPORT_SCOPE_KEY = "pulumi_search_extensions.transport"
-REQUEST_LOG_LIMIT = 100_000  # entries kept in the log; the counts stay exact beyond it
-
-_ERROR_CODES = {
-    # status: (Coveo errorCode, Elastic code, message)
-    429: ("TOO_MANY_REQUESTS", "root.too_many_requests", "Too many requests; retry later."),
-    500: ("UNEXPECTED_EXCEPTION", "root.unexpected_error", "An unexpected error occurred."),
-    503: ("SERVICE_UNAVAILABLE", "root.service_unavailable", "The service is temporarily unavailable."),
-}
 
 
 class FaultConfigError(ValueError):
     """A fault configuration that cannot be used (the message says why)."""
-
-
-def vendor_error_response(
-    path: str, status: int, coveo_code: str, elastic_code: str, message: str, headers: Mapping[str, str] | None = None
-) -> Response:
-    """An error in the shape of the API the path belongs to (Coveo, Elastic, or plain JSON)."""
-    extra = dict(headers or {})
-    if path.startswith(COVEO_PREFIX):
-        request_id = str(uuid.uuid4())
-        body: dict[str, Any] = {"message": message, "errorCode": coveo_code, "requestID": request_id}
-        extra["X-Request-ID"] = request_id
-    elif path.startswith(ELASTIC_PREFIX):
-        body = {"errors": [{"code": elastic_code, "message": message}]}
-        extra["x-cloud-error-codes"] = elastic_code
-    else:
-        body = {"error": message}
-    return JSONResponse(body, status_code=status, headers=extra)
 
 
 def _number(data: Mapping[str, Any], key: str, default: float, *, where: str) -> float:
@@ -272,165 +238,6 @@ class FaultInjector:
             for rule, counts in zip(config["rules"], self._injected_by_rule, strict=True):
                 rule["injected"] = {kind: counts[kind] for kind in FAULT_KINDS}
             return {"config": config, "injected": {kind: self._injected[kind] for kind in FAULT_KINDS}}
-
-
-class RequestLog:
-    """Every vendor request served: `{method, path, route, status, fault}` and counts per route."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: deque[dict[str, Any]] = deque(maxlen=REQUEST_LOG_LIMIT)
-        self._counts: Counter[str] = Counter()
-
-    def record(self, method: str, path: str, route: str, status: int | None, fault: str | None) -> None:
-        """Log one request (`status` None when no response was sent)."""
-        with self._lock:
-            self._entries.append({"method": method, "path": path, "route": route, "status": status, "fault": fault})
-            self._counts[f"{method} {route}"] += 1
-
-    def clear(self) -> None:
-        """Forget every logged request."""
-        with self._lock:
-            self._entries.clear()
-            self._counts.clear()
-
-    def to_json(self) -> dict[str, Any]:
-        """`GET /_emulator/requests`."""
-        with self._lock:
-            return {"requests": list(self._entries), "counts": dict(self._counts)}
-
-
-class RouteResolver:
-    """Finds the route template (`/rest/organizations/{organizationId}/...`) of a request."""
-
-    CACHE_SIZE = 4096
-
-    def __init__(self, routes: list[BaseRoute]) -> None:
-        self._routes = routes
-        # Matching walks every route's regex; clients repeat the same paths, so remember them.
-        self._cache: dict[tuple[str, str], str | None] = {}
-
-    def template(self, scope: Scope) -> str | None:
-        """The template of the route serving the request (a method mismatch still names it)."""
-        key = (scope["method"], scope["path"])
-        if key not in self._cache:
-            if len(self._cache) >= self.CACHE_SIZE:
-                self._cache.clear()
-            self._cache[key] = self._search(self._routes, scope, "")
-        return self._cache[key]
-
-    def _search(self, routes: list[BaseRoute], scope: Scope, prefix: str) -> str | None:
-        partial: str | None = None
-        for route in routes:
-            match, child_scope = route.matches(scope)
-            if match is Match.NONE:
-                continue
-            if isinstance(route, Mount):
-                found = self._search(list(route.routes), {**scope, **child_scope}, prefix + route.path)
-                if found is not None:
-                    return found
-            elif isinstance(route, Route):
-                if match is Match.FULL:
-                    return prefix + route.path
-                partial = partial or prefix + route.path
-        return partial
-
-
-class TransportExposingH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol, putting the connection's transport into the ASGI scope.
-
-    ASGI gives an application no way to close a connection without answering; the fault
-    middleware needs exactly that, so it finds the transport under `TRANSPORT_SCOPE_KEY` in
-    `scope["extensions"]` and aborts it.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        inner_app = self.app
-
-        async def app_with_transport(scope: Scope, receive: Receive, send: Send) -> None:
-            scope.setdefault("extensions", {})[TRANSPORT_SCOPE_KEY] = self.transport
-            await inner_app(scope, receive, send)
-
-        self.app = app_with_transport
-
-
-async def _drain_request_body(receive: Receive) -> None:
-    """Read the request body to its end, so the client gets to read our early answer."""
-    while True:
-        message = await receive()
-        if message["type"] != "http.request" or not message.get("more_body", False):
-            return
-
-
-async def _drop_connection(scope: Scope, receive: Receive) -> None:
-    """Close the TCP connection without a response, and wait until the server has seen it go."""
-    transport = scope.get("extensions", {}).get(TRANSPORT_SCOPE_KEY)
-    if transport is None:
-        raise RuntimeError("dropping a connection needs TransportExposingH11Protocol (uvicorn http=...)")
-    transport.abort()
-
-    async def until_disconnected() -> None:
-        while (await receive())["type"] != "http.disconnect":
-            pass
-
-    # Once uvicorn marks the request disconnected it will not try to answer on the dead socket.
-    await asyncio.wait_for(until_disconnected(), timeout=10)
-
-
-class FaultInjectionMiddleware:
-    """Applies `FaultInjector` decisions to vendor requests and logs them in `RequestLog`."""
-
-    def __init__(
-        self, app: ASGIApp, *, injector: FaultInjector, request_log: RequestLog, resolver: RouteResolver
-    ) -> None:
-        self.app = app
-        self.injector = injector
-        self.request_log = request_log
-        self.resolver = resolver
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Serve one request (ASGI)."""
-        if scope["type"] != "http" or scope["path"].startswith(ADMIN_PREFIX):
-            await self.app(scope, receive, send)
-            return
-        method: str = scope["method"]
-        path: str = scope["path"]
-        route = self.resolver.template(scope) or path
-        decision = self.injector.decide(method, route, path)
-        if decision.delay_s > 0:
-            await asyncio.sleep(decision.delay_s)
-
-        if decision.fault in ("429", "500", "503"):
-            await _drain_request_body(receive)
-            status = int(decision.fault)
-            coveo_code, elastic_code, message = _ERROR_CODES[status]
-            headers = {"Retry-After": str(decision.retry_after_s)} if status == 429 else {}
-            response = vendor_error_response(path, status, coveo_code, elastic_code, message, headers)
-            await response(scope, receive, send)
-            self.request_log.record(method, path, route, status, decision.fault)
-            return
-        if decision.fault == "drop":
-            self.request_log.record(method, path, route, None, "drop")
-            await _drop_connection(scope, receive)
-            return
-
-        sent_status: int | None = None
-        committed_only = decision.fault == "fail_after_commit"
-
-        async def send_watching_status(message: Message) -> None:
-            nonlocal sent_status
-            if message["type"] == "http.response.start":
-                sent_status = int(message["status"])
-            if not committed_only:
-                await send(message)
-
-        try:
-            await self.app(scope, receive, send_watching_status)
-        finally:
-            self.request_log.record(method, path, route, sent_status, decision.fault)
-        if committed_only:
-            await _drop_connection(scope, receive)
 
 
 def parse_fault_config_argument(argument: str) -> FaultConfig:

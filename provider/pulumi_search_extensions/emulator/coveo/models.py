@@ -2,8 +2,10 @@
 
 `CoveoBackend` holds, per organization, the indexing pipeline extensions (with their version
 history) and the sources with their extension maps. Each public method is one API operation: it
-validates its input, applies the change and returns JSON-able dictionaries shaped like Coveo's
-models, or raises `CoveoApiError` carrying the HTTP status, Coveo error code and message.
+validates its input, applies the change and returns a record (`ExtensionView`, `ExtensionPage`,
+`CompileResult`, ...), a frozen copy taken under the lock whose `to_api()` is Coveo's model; or it
+raises `CoveoApiError` (`exceptions.py`) carrying the HTTP status, Coveo error code and message.
+`responses.py` renders the records.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
+
+from .exceptions import CoveoApiError, invalid_json, invalid_parameter
 
 DATA_STREAMS = ("BODY_TEXT", "BODY_HTML", "THUMBNAIL", "DOCUMENT_DATA", "BODY_MARKDOWN")
 LANGUAGES = ("PYTHON3",)
@@ -30,16 +34,6 @@ AUTO_DISABLE_REASON = "The extension was automatically disabled because it timed
 
 _VERSION_ID_ALPHABET = string.ascii_letters + string.digits + "."
 _VERSION_ID_LENGTH = 33  # as in the spec's example `hdJSDb4hTkdnsCynNtF.d657FgLSDydcj`
-
-
-class CoveoApiError(Exception):
-    """A failed Coveo operation: HTTP status, Coveo `errorCode` and a human message."""
-
-    def __init__(self, status: int, error_code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.error_code = error_code
-        self.message = message
 
 
 def now_ms() -> int:
@@ -58,13 +52,17 @@ def new_version_id() -> str:
     return "".join(secrets.choice(_VERSION_ID_ALPHABET) for _ in range(_VERSION_ID_LENGTH))
 
 
-@dataclass
+@dataclass(frozen=True)
 class ExtensionVersion:
     """One saved version of an extension's script."""
 
     id: str
     last_modified: int
     content: str
+
+    def to_api(self) -> dict[str, Any]:
+        """The entry of `GET .../versions`."""
+        return {"id": self.id, "lastModified": self.last_modified}
 
 
 @dataclass
@@ -132,16 +130,12 @@ class ExtensionEdit:
     project_ids: list[str]
 
 
-def _invalid(message: str) -> CoveoApiError:
-    return CoveoApiError(400, "INVALID_PARAMETER", message)
-
-
 def _optional_string(body: Mapping[str, Any], key: str, default: str) -> str:
     value = body.get(key)
     if value is None:
         return default
     if not isinstance(value, str):
-        raise _invalid(f"'{key}' must be a string.")
+        raise invalid_parameter(f"'{key}' must be a string.")
     return value
 
 
@@ -150,7 +144,7 @@ def _optional_bool(body: Mapping[str, Any], key: str) -> bool | None:
     if value is None:
         return None
     if not isinstance(value, bool):
-        raise _invalid(f"'{key}' must be a boolean.")
+        raise invalid_parameter(f"'{key}' must be a boolean.")
     return value
 
 
@@ -159,41 +153,41 @@ def _optional_list(body: Mapping[str, Any], key: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise _invalid(f"'{key}' must be an array.")
+        raise invalid_parameter(f"'{key}' must be an array.")
     return value
 
 
 def parse_extension_edit(body: Any) -> ExtensionEdit:
     """Validate an EditExtensionModel body, reporting the first problem as a 400."""
     if not isinstance(body, dict):
-        raise CoveoApiError(400, "INVALID_JSON", "The request body must be a JSON object (EditExtensionModel).")
+        raise invalid_json("The request body must be a JSON object (EditExtensionModel).")
     name = body.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise _invalid("'name' is required and must be a non-blank string.")
+        raise invalid_parameter("'name' is required and must be a non-blank string.")
     content = body.get("content")
     if not isinstance(content, str):
-        raise _invalid("'content' is required and must be a string.")
+        raise invalid_parameter("'content' is required and must be a string.")
     language = _optional_string(body, "language", "PYTHON3")
     if language not in LANGUAGES:
-        raise _invalid(f"'language' must be one of {', '.join(LANGUAGES)}; got '{language}'.")
+        raise invalid_parameter(f"'language' must be one of {', '.join(LANGUAGES)}; got '{language}'.")
     api_version = _optional_string(body, "apiVersion", "v1")
     if api_version not in API_VERSIONS:
-        raise _invalid(f"'apiVersion' must be one of {', '.join(API_VERSIONS)}; got '{api_version}'.")
+        raise invalid_parameter(f"'apiVersion' must be one of {', '.join(API_VERSIONS)}; got '{api_version}'.")
     data_streams = _optional_list(body, "requiredDataStreams")
     for stream in data_streams:
         if stream not in DATA_STREAMS:
-            raise _invalid(f"'requiredDataStreams' must only hold {', '.join(DATA_STREAMS)}; got '{stream}'.")
+            raise invalid_parameter(f"'requiredDataStreams' must only hold {', '.join(DATA_STREAMS)}; got '{stream}'.")
     editors: dict[str, list[dict[str, Any]]] = {}
     for key in ("groupsThatCanEdit", "apiKeysThatCanEdit"):
         entries = _optional_list(body, key)
         if not all(isinstance(entry, dict) for entry in entries):
-            raise _invalid(f"'{key}' must be an array of {{id, displayName}} objects.")
+            raise invalid_parameter(f"'{key}' must be an array of {{id, displayName}} objects.")
         editors[key] = [dict(entry) for entry in entries]
     # projectIds is not part of EditExtensionModel; accepting it is an emulator leniency so that
     # GET /extensions/project has something to filter on.
     project_ids = _optional_list(body, "projectIds")
     if not all(isinstance(project_id, str) for project_id in project_ids):
-        raise _invalid("'projectIds' must be an array of strings.")
+        raise invalid_parameter("'projectIds' must be an array of strings.")
     return ExtensionEdit(
         name=name,
         content=content,
@@ -209,26 +203,42 @@ def parse_extension_edit(body: Any) -> ExtensionEdit:
     )
 
 
-def compile_python3(code: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class CompileError:
+    """Why a script does not compile."""
+
+    type: str
+    line: int
+    offset: int
+    message: str
+
+
+@dataclass(frozen=True)
+class CompileResult:
+    """What `POST /extensions/test/compile` reports."""
+
+    error: CompileError | None = None
+
+    def to_api(self) -> dict[str, Any]:
+        """The ExtensionCompileResult body."""
+        if self.error is None:
+            return {"successful": True}
+        error = self.error
+        return {
+            "successful": False,
+            "error": {"type": error.type, "line": error.line, "offset": error.offset, "message": error.message},
+        }
+
+
+def compile_python3(code: str) -> CompileResult:
     """Compile a script as Python 3 the way `POST /extensions/test/compile` reports it."""
     try:
         compile(code, "<extension>", "exec", dont_inherit=True)
     except SyntaxError as error:  # includes IndentationError and TabError
-        return {
-            "successful": False,
-            "error": {
-                "type": type(error).__name__,
-                "line": error.lineno or 0,
-                "offset": error.offset or 0,
-                "message": error.msg,
-            },
-        }
+        return CompileResult(CompileError(type(error).__name__, error.lineno or 0, error.offset or 0, error.msg))
     except (ValueError, MemoryError, RecursionError) as error:  # e.g. NUL bytes, absurd nesting
-        return {
-            "successful": False,
-            "error": {"type": type(error).__name__, "line": 0, "offset": 0, "message": str(error)},
-        }
-    return {"successful": True}
+        return CompileResult(CompileError(type(error).__name__, 0, 0, str(error)))
+    return CompileResult()
 
 
 def _health(problematic: bool, reason: str) -> dict[str, Any]:
@@ -237,49 +247,139 @@ def _health(problematic: bool, reason: str) -> dict[str, Any]:
     return {"healthIndicator": "UNKNOWN", "reason": ""}
 
 
-def render_extension(extension: StoredExtension, *, used_by: list[dict[str, str]] | None = None) -> dict[str, Any]:
-    """The ExtensionModel of an extension (with `usedBy` only when given)."""
-    disabled_status: dict[str, Any] = {}
-    if not extension.enabled:
-        disabled_status = {
-            "disabledDate": extension.disabled_date or extension.last_modified,
-            "reason": extension.disabled_reason or "",
+@dataclass(frozen=True)
+class SourceUse:
+    """A source that applies an extension (an entry of `usedBy`)."""
+
+    source_id: str
+    source_name: str
+
+    def to_api(self) -> dict[str, str]:
+        """The `usedBy` entry."""
+        return {"sourceId": self.source_id, "sourceName": self.source_name}
+
+
+@dataclass(frozen=True)
+class ExtensionView:
+    """An extension as one answer shows it: copied under the backend's lock, rendered by `to_api()`."""
+
+    id: str
+    name: str
+    description: str
+    content: str
+    enabled: bool
+    language: str
+    api_version: str
+    required_data_streams: tuple[str, ...]
+    version_id: str
+    created_date: int
+    last_modified: int
+    use_vault: bool
+    timeout: int
+    project_ids: tuple[str, ...]
+    disabled_date: int | None
+    disabled_reason: str | None
+    last_auto_disabling_date: int | None
+    timeout_health_problematic: bool
+    used_by: tuple[SourceUse, ...] | None = None  # None: not part of this answer
+
+    @classmethod
+    def of(cls, extension: StoredExtension, used_by: list[SourceUse] | None = None) -> ExtensionView:
+        """A frozen copy of a stored extension (call under the backend's lock)."""
+        return cls(
+            id=extension.id,
+            name=extension.name,
+            description=extension.description,
+            content=extension.content,
+            enabled=extension.enabled,
+            language=extension.language,
+            api_version=extension.api_version,
+            required_data_streams=tuple(extension.required_data_streams),
+            version_id=extension.version_id,
+            created_date=extension.created_date,
+            last_modified=extension.last_modified,
+            use_vault=extension.use_vault,
+            timeout=extension.timeout,
+            project_ids=tuple(extension.project_ids),
+            disabled_date=extension.disabled_date,
+            disabled_reason=extension.disabled_reason,
+            last_auto_disabling_date=extension.last_auto_disabling_date,
+            timeout_health_problematic=extension.timeout_health_problematic,
+            used_by=None if used_by is None else tuple(used_by),
+        )
+
+    def to_api(self) -> dict[str, Any]:
+        """The ExtensionModel (with `usedBy` only when the view has it)."""
+        disabled_status: dict[str, Any] = {}
+        if not self.enabled:
+            disabled_status = {
+                "disabledDate": self.disabled_date or self.last_modified,
+                "reason": self.disabled_reason or "",
+            }
+        status: dict[str, Any] = {
+            "durationHealth": _health(False, ""),
+            "timeoutHealth": _health(self.timeout_health_problematic, "The extension often times out."),
+            "dailyStatistics": {
+                "averageDurationInSeconds": 0.0,
+                "numberOfErrors": 0,
+                "numberOfExecutions": 0,
+                "numberOfSkips": 0,
+                "numberOfTimeouts": 0,
+            },
+            "disabledStatus": disabled_status,
+            "timeoutLikeliness": "HIGH" if self.timeout_health_problematic else "NONE",
         }
-    status: dict[str, Any] = {
-        "durationHealth": _health(False, ""),
-        "timeoutHealth": _health(extension.timeout_health_problematic, "The extension often times out."),
-        "dailyStatistics": {
-            "averageDurationInSeconds": 0.0,
-            "numberOfErrors": 0,
-            "numberOfExecutions": 0,
-            "numberOfSkips": 0,
-            "numberOfTimeouts": 0,
-        },
-        "disabledStatus": disabled_status,
-        "timeoutLikeliness": "HIGH" if extension.timeout_health_problematic else "NONE",
-    }
-    if extension.last_auto_disabling_date is not None:
-        status["lastAutoDisablingDate"] = extension.last_auto_disabling_date
-    model: dict[str, Any] = {
-        "id": extension.id,
-        "name": extension.name,
-        "description": extension.description,
-        "content": extension.content,
-        "enabled": extension.enabled,
-        "language": extension.language,
-        "apiVersion": extension.api_version,
-        "requiredDataStreams": list(extension.required_data_streams),
-        "versionId": extension.version_id,
-        "createdDate": extension.created_date,
-        "lastModified": extension.last_modified,
-        "status": status,
-        "useVault": extension.use_vault,
-        "timeout": extension.timeout,
-        "projectIds": list(extension.project_ids),
-    }
-    if used_by is not None:
-        model["usedBy"] = used_by
-    return model
+        if self.last_auto_disabling_date is not None:
+            status["lastAutoDisablingDate"] = self.last_auto_disabling_date
+        model: dict[str, Any] = {
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "content": self.content,
+            "enabled": self.enabled,
+            "language": self.language,
+            "apiVersion": self.api_version,
+            "requiredDataStreams": list(self.required_data_streams),
+            "versionId": self.version_id,
+            "createdDate": self.created_date,
+            "lastModified": self.last_modified,
+            "status": status,
+            "useVault": self.use_vault,
+            "timeout": self.timeout,
+            "projectIds": list(self.project_ids),
+        }
+        if self.used_by is not None:
+            model["usedBy"] = [use.to_api() for use in self.used_by]
+        return model
+
+
+@dataclass(frozen=True)
+class ExtensionPage:
+    """One page of extensions (PageModelExtensionModel)."""
+
+    items: tuple[ExtensionView, ...]
+    total_entries: int
+    total_pages: int
+
+    def to_api(self) -> dict[str, Any]:
+        """The PageModelExtensionModel body."""
+        return {
+            "items": [item.to_api() for item in self.items],
+            "totalEntries": self.total_entries,
+            "totalPages": self.total_pages,
+        }
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """A source as the admin API shows it on creation."""
+
+    id: str
+    name: str
+
+    def to_api(self) -> dict[str, str]:
+        """`{"id", "name"}`."""
+        return {"id": self.id, "name": self.name}
 
 
 def _empty_stages() -> dict[str, list[dict[str, Any]]]:
@@ -316,11 +416,6 @@ class CoveoBackend:
         self.reset()
 
     # -- lifecycle ---------------------------------------------------------------------------------
-
-    @property
-    def organization_ids(self) -> list[str]:
-        """The ids of the configured organizations, in configuration order."""
-        return list(self._api_keys)
 
     def reset(self) -> None:
         """Forget every extension and source (the organizations and keys stay)."""
@@ -361,7 +456,7 @@ class CoveoBackend:
             return {
                 org: {
                     "extensions": [
-                        render_extension(extension, used_by=self._used_by(state, extension.id))
+                        ExtensionView.of(extension, self._used_by(state, extension.id)).to_api()
                         for extension in state.extensions.values()
                     ],
                     "sources": [
@@ -419,22 +514,22 @@ class CoveoBackend:
         return source
 
     @staticmethod
-    def _used_by(state: OrganizationState, extension_id: str) -> list[dict[str, str]]:
+    def _used_by(state: OrganizationState, extension_id: str) -> list[SourceUse]:
         return [
-            {"sourceId": source.id, "sourceName": source.name}
+            SourceUse(source.id, source.name)
             for source in state.sources.values()
             if extension_id in set(_referenced_extension_ids(source.extensions))
         ]
 
     # -- extensions --------------------------------------------------------------------------------
 
-    def list_extensions(self, organization_id: str) -> list[dict[str, Any]]:
+    def list_extensions(self, organization_id: str) -> list[ExtensionView]:
         """Every extension of the organization (no `usedBy`), in creation order."""
         with self._lock:
             state = self._organization(organization_id)
-            return [render_extension(extension) for extension in state.extensions.values()]
+            return [ExtensionView.of(extension) for extension in state.extensions.values()]
 
-    def create_extension(self, organization_id: str, body: Any) -> dict[str, Any]:
+    def create_extension(self, organization_id: str, body: Any) -> ExtensionView:
         """Create an extension from an EditExtensionModel body."""
         edit = parse_extension_edit(body)
         with self._changing():
@@ -460,16 +555,16 @@ class CoveoBackend:
             if not extension.enabled:
                 extension.disabled_date = created
             state.extensions[extension.id] = extension
-            return render_extension(extension)
+            return ExtensionView.of(extension)
 
-    def get_extension(self, organization_id: str, extension_id: str) -> dict[str, Any]:
+    def get_extension(self, organization_id: str, extension_id: str) -> ExtensionView:
         """One extension, with `usedBy`."""
         with self._lock:
             state = self._organization(organization_id)
             extension = self._extension(organization_id, extension_id)
-            return render_extension(extension, used_by=self._used_by(state, extension_id))
+            return ExtensionView.of(extension, self._used_by(state, extension_id))
 
-    def update_extension(self, organization_id: str, extension_id: str, body: Any) -> dict[str, Any]:
+    def update_extension(self, organization_id: str, extension_id: str, body: Any) -> ExtensionView:
         """Full replace from an EditExtensionModel; a new version only when the script changes.
 
         Fields left out take their defaults, except `enabled`, which keeps its current value when
@@ -479,7 +574,7 @@ class CoveoBackend:
         with self._changing():
             state = self._organization(organization_id)
             extension = self._extension(organization_id, extension_id)
-            before = render_extension(extension)
+            before = ExtensionView.of(extension).to_api()
             stamp = now_ms()
             self._set_content(extension, edit.content, stamp)
             extension.name = edit.name
@@ -493,9 +588,9 @@ class CoveoBackend:
             extension.project_ids = edit.project_ids
             if edit.enabled is not None:
                 self._set_enabled(extension, edit.enabled, None, stamp)
-            if render_extension(extension) != before:
+            if ExtensionView.of(extension).to_api() != before:
                 extension.last_modified = stamp
-            return render_extension(extension, used_by=self._used_by(state, extension_id))
+            return ExtensionView.of(extension, self._used_by(state, extension_id))
 
     @staticmethod
     def _set_content(extension: StoredExtension, content: str, stamp: int) -> None:
@@ -521,7 +616,7 @@ class CoveoBackend:
             self._extension(organization_id, extension_id)
             used_by = self._used_by(state, extension_id)
             if used_by:
-                names = ", ".join(f"{entry['sourceName']} ({entry['sourceId']})" for entry in used_by)
+                names = ", ".join(f"{use.source_name} ({use.source_id})" for use in used_by)
                 raise CoveoApiError(
                     409,
                     "EXTENSION_IN_USE",
@@ -547,7 +642,7 @@ class CoveoBackend:
             self._set_enabled(extension, False, reason, stamp)
             extension.last_modified = stamp
 
-    def auto_disable_extension(self, organization_id: str, extension_id: str, reason: str | None) -> dict[str, Any]:
+    def auto_disable_extension(self, organization_id: str, extension_id: str, reason: str | None) -> ExtensionView:
         """What the service does to an extension that keeps timing out (admin operation)."""
         with self._changing():
             state = self._organization(organization_id)
@@ -556,14 +651,14 @@ class CoveoBackend:
             self._set_enabled(extension, False, reason or AUTO_DISABLE_REASON, stamp)
             extension.last_auto_disabling_date = stamp
             extension.timeout_health_problematic = True
-            return render_extension(extension, used_by=self._used_by(state, extension_id))
+            return ExtensionView.of(extension, self._used_by(state, extension_id))
 
     def get_code(self, organization_id: str, extension_id: str) -> str:
         """The script of an extension."""
         with self._lock:
             return self._extension(organization_id, extension_id).content
 
-    def update_code(self, organization_id: str, extension_id: str, code: str) -> dict[str, Any]:
+    def update_code(self, organization_id: str, extension_id: str, code: str) -> ExtensionView:
         """Replace only the script (a new version when it differs)."""
         with self._changing():
             extension = self._extension(organization_id, extension_id)
@@ -571,30 +666,28 @@ class CoveoBackend:
                 stamp = now_ms()
                 self._set_content(extension, code, stamp)
                 extension.last_modified = stamp
-            return render_extension(extension)
+            return ExtensionView.of(extension)
 
     def set_timeout(self, organization_id: str, extension_id: str, body: Any) -> None:
         """Store an ExtensionTimeoutModel (`executionTimeout` in seconds, default 5)."""
         if not isinstance(body, dict):
-            raise CoveoApiError(400, "INVALID_JSON", "The request body must be a JSON object.")
+            raise invalid_json("The request body must be a JSON object.")
         seconds = body.get("executionTimeout", DEFAULT_EXECUTION_TIMEOUT_SECONDS)
         if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 1:
-            raise _invalid("'executionTimeout' must be a positive integer (seconds).")
+            raise invalid_parameter("'executionTimeout' must be a positive integer (seconds).")
         with self._changing():
             extension = self._extension(organization_id, extension_id)
             if extension.timeout != seconds:
                 extension.timeout = seconds
                 extension.last_modified = now_ms()
 
-    def list_versions(self, organization_id: str, extension_id: str) -> list[dict[str, Any]]:
+    def list_versions(self, organization_id: str, extension_id: str) -> list[ExtensionVersion]:
         """The versions of an extension, newest first."""
         with self._lock:
             extension = self._extension(organization_id, extension_id)
-            return [
-                {"id": version.id, "lastModified": version.last_modified} for version in reversed(extension.versions)
-            ]
+            return list(reversed(extension.versions))
 
-    def get_version(self, organization_id: str, extension_id: str, version_id: str) -> dict[str, Any]:
+    def get_version(self, organization_id: str, extension_id: str, version_id: str) -> ExtensionView:
         """The ExtensionModel as of a version: that version's script, id and date."""
         with self._lock:
             extension = self._extension(organization_id, extension_id)
@@ -605,22 +698,29 @@ class CoveoBackend:
                     "EXTENSION_VERSION_NOT_FOUND",
                     f"The version '{version_id}' of extension '{extension_id}' does not exist.",
                 )
-            model = render_extension(extension)
-            model.update(content=version.content, versionId=version.id, lastModified=version.last_modified)
-            return model
+            current = ExtensionView.of(extension)
+            # Only the script, its id and its date are the version's; the rest (the disabled date
+            # included, which falls back to the extension's own date) is the extension's today.
+            return replace(
+                current,
+                content=version.content,
+                version_id=version.id,
+                last_modified=version.last_modified,
+                disabled_date=current.disabled_date or current.last_modified,
+            )
 
-    def compile_code(self, organization_id: str, body: Any) -> dict[str, Any]:
+    def compile_code(self, organization_id: str, body: Any) -> CompileResult:
         """Compile an ExtensionCompileModel's code as Python 3."""
         with self._lock:
             self._organization(organization_id)
         if not isinstance(body, dict):
-            raise CoveoApiError(400, "INVALID_JSON", "The request body must be a JSON object.")
+            raise invalid_json("The request body must be a JSON object.")
         code = body.get("code")
         if not isinstance(code, str):
-            raise _invalid("'code' is required and must be a string.")
+            raise invalid_parameter("'code' is required and must be a string.")
         language = body.get("language", "PYTHON3")
         if language not in LANGUAGES:
-            raise _invalid(f"'language' must be one of {', '.join(LANGUAGES)}; got '{language}'.")
+            raise invalid_parameter(f"'language' must be one of {', '.join(LANGUAGES)}; got '{language}'.")
         return compile_python3(code)
 
     def page_extensions(
@@ -632,12 +732,12 @@ class CoveoBackend:
         filter_text: str | None,
         ids: list[str] | None = None,
         project_id: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> ExtensionPage:
         """A PageModelExtensionModel, optionally restricted to ids, a project or a name filter."""
         if page < 0:
-            raise _invalid("'page' must be zero or more.")
+            raise invalid_parameter("'page' must be zero or more.")
         if per_page < 1:
-            raise _invalid("'perPage' must be one or more.")
+            raise invalid_parameter("'perPage' must be one or more.")
         with self._lock:
             extensions = list(self._organization(organization_id).extensions.values())
             if ids is not None:
@@ -653,23 +753,23 @@ class CoveoBackend:
                     if needle in extension.name.casefold() or needle in extension.description.casefold()
                 ]
             selected = extensions[page * per_page : (page + 1) * per_page]
-            return {
-                "items": [render_extension(extension) for extension in selected],
-                "totalEntries": len(extensions),
-                "totalPages": math.ceil(len(extensions) / per_page),
-            }
+            return ExtensionPage(
+                items=tuple(ExtensionView.of(extension) for extension in selected),
+                total_entries=len(extensions),
+                total_pages=math.ceil(len(extensions) / per_page),
+            )
 
     # -- sources -----------------------------------------------------------------------------------
 
-    def create_source(self, organization_id: str, name: Any) -> dict[str, Any]:
+    def create_source(self, organization_id: str, name: Any) -> SourceView:
         """Create a source (admin operation: the emulator does not implement the Source API)."""
         if not isinstance(name, str) or not name.strip():
-            raise _invalid("'name' is required and must be a non-blank string.")
+            raise invalid_parameter("'name' is required and must be a non-blank string.")
         with self._changing():
             state = self._organization(organization_id)
             source = StoredSource(id=new_resource_id(organization_id), name=name)
             state.sources[source.id] = source
-            return {"id": source.id, "name": source.name}
+            return SourceView(source.id, source.name)
 
     def delete_source(self, organization_id: str, source_id: str) -> None:
         """Delete a source and, with it, its extension map."""
@@ -699,7 +799,7 @@ class CoveoBackend:
 
     def _normalize_map(self, state: OrganizationState, body: Any) -> dict[str, Any]:
         if not isinstance(body, dict):
-            raise CoveoApiError(400, "INVALID_JSON", "The request body must be a SourceExtensionsMap object.")
+            raise invalid_json("The request body must be a SourceExtensionsMap object.")
         normalized: dict[str, Any] = {}
         common = body.get("common")
         if common is not None:
@@ -707,7 +807,7 @@ class CoveoBackend:
         items = body.get("items")
         if items is not None:
             if not isinstance(items, dict):
-                raise _invalid("'items' must be an object keyed by item type.")
+                raise invalid_parameter("'items' must be an object keyed by item type.")
             normalized["items"] = {
                 item_type: self._normalize_group(state, group, f"items.{item_type}")
                 for item_type, group in items.items()
@@ -716,14 +816,14 @@ class CoveoBackend:
 
     def _normalize_group(self, state: OrganizationState, group: Any, where: str) -> dict[str, Any]:
         if not isinstance(group, dict):
-            raise _invalid(f"'{where}' must be a SourceExtensionsModel object.")
+            raise invalid_parameter(f"'{where}' must be a SourceExtensionsModel object.")
         normalized: dict[str, Any] = {}
         for stage in EXTENSION_STAGES:
             entries = group.get(stage)
             if entries is None:
                 continue
             if not isinstance(entries, list):
-                raise _invalid(f"'{where}.{stage}' must be an array.")
+                raise invalid_parameter(f"'{where}.{stage}' must be an array.")
             normalized[stage] = [
                 self._normalize_entry(state, entry, f"{where}.{stage}[{index}]") for index, entry in enumerate(entries)
             ]
@@ -732,7 +832,7 @@ class CoveoBackend:
     @staticmethod
     def _normalize_entry(state: OrganizationState, entry: Any, where: str) -> dict[str, Any]:
         if not isinstance(entry, dict):
-            raise _invalid(f"'{where}' must be a SourceExtensionModel object.")
+            raise invalid_parameter(f"'{where}' must be a SourceExtensionModel object.")
         extension_id = entry.get("extensionId")
         if not isinstance(extension_id, str) or extension_id not in state.extensions:
             raise CoveoApiError(
@@ -740,13 +840,15 @@ class CoveoBackend:
             )
         action = entry.get("actionOnError", "SKIP_EXTENSION")
         if action not in ACTIONS_ON_ERROR:
-            raise _invalid(f"'{where}.actionOnError' must be one of {', '.join(ACTIONS_ON_ERROR)}; got '{action}'.")
+            raise invalid_parameter(
+                f"'{where}.actionOnError' must be one of {', '.join(ACTIONS_ON_ERROR)}; got '{action}'."
+            )
         condition = entry.get("condition", "")
         if not isinstance(condition, str):
-            raise _invalid(f"'{where}.condition' must be a string.")
+            raise invalid_parameter(f"'{where}.condition' must be a string.")
         parameters = entry.get("parameters", {})
         if not isinstance(parameters, dict) or not all(isinstance(v, str) for v in parameters.values()):
-            raise _invalid(f"'{where}.parameters' must be an object of string values.")
+            raise invalid_parameter(f"'{where}.parameters' must be an object of string values.")
         normalized: dict[str, Any] = {
             "extensionId": extension_id,
             "actionOnError": action,
@@ -757,11 +859,11 @@ class CoveoBackend:
         if version_id is not None:
             versions = {version.id for version in state.extensions[extension_id].versions}
             if version_id not in versions:
-                raise _invalid(f"'{where}.versionId': '{version_id}' is not a version of '{extension_id}'.")
+                raise invalid_parameter(f"'{where}.versionId': '{version_id}' is not a version of '{extension_id}'.")
             normalized["versionId"] = version_id
         item_type = entry.get("itemType")
         if item_type is not None:
             if not isinstance(item_type, str):
-                raise _invalid(f"'{where}.itemType' must be a string.")
+                raise invalid_parameter(f"'{where}.itemType' must be a string.")
             normalized["itemType"] = item_type
         return normalized

@@ -1,9 +1,11 @@
-"""State and rules of the emulated Elastic Cloud extensions API, apart from HTTP routing (moto style).
+"""State and rules of the emulated Elastic Cloud extensions API, apart from HTTP (moto style).
 
 `ElasticBackend` holds extensions, their files and the deployments that reference them, and
-implements one method per API operation.  Every rule the service enforces raises an
-`ElasticApiError` carrying the HTTP status and the service's error elements; `responses.py` only
-parses requests and renders what this module returns.
+implements one method per API operation, returning frozen records (`ExtensionRecord`,
+`DeploymentRecord`) whose `to_api()` is the service's body.  Every rule the service enforces
+raises an `ElasticApiError` (`exceptions.py`) carrying the HTTP status and the service's error
+elements; `responses.py` only parses requests and renders what this module returns.  The archives
+on disk are `files.py`'s job, fetching a download_url is `downloads.py`'s.
 
 Error codes, where the spec and `tests/specs/elastic-extension-api.md` name one, are the
 service's own.  Where they are silent the emulator uses codes in the same style:
@@ -26,22 +28,21 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
-import http.client
-import os
 import re
 import secrets
 import threading
 import urllib.parse
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from types import TracebackType
-from typing import IO, Any, Literal
+from typing import Any, Literal
+
+from .downloads import downloaded
+from .exceptions import ElasticApiError, ErrorElement, request_execution_failed
+from .files import FileSink, FileStore, file_download_path
 
 ElasticMode = Literal["ess", "ece"]
 ExtensionType = Literal["bundle", "plugin"]
@@ -54,14 +55,6 @@ PLUGIN_VERSION_PATTERN = re.compile(r"\d+\.\d+\.\d+")
 # A bundle may pin a version or leave its tail open: `*`, `8.*`, `8.11.*`, `8.11.3`.
 BUNDLE_VERSION_PATTERN = re.compile(r"\*|\d+\.\*|\d+\.\d+\.\*|\d+\.\d+\.\d+")
 
-# What the service does with a download_url: one GET, no redirects, no credentials.
-DOWNLOAD_TIMEOUT_SECONDS = 30.0
-DOWNLOAD_CHUNK_BYTES = 256 * 1024
-# download_url is the documented way past the upload limit; the largest plan allows 8 GB.
-DOWNLOAD_LIMIT_BYTES = 8 * 1024**3
-
-_FILE_SUFFIX = ".zip"
-_PARTIAL_PREFIX = ".incoming-"
 _SNAPSHOT_FORMAT = 1
 
 
@@ -80,50 +73,6 @@ def iso_utc(moment: datetime) -> str:
 def parse_iso_utc(text: str) -> datetime:
     """Inverse of `iso_utc` (Python 3.10's `fromisoformat` does not accept a trailing `Z`)."""
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-@dataclass(frozen=True)
-class ErrorElement:
-    """One element of the service's error body (`BasicFailedReplyElement`)."""
-
-    code: str
-    message: str
-    fields: tuple[str, ...] = ()
-
-    def to_api(self) -> dict[str, Any]:
-        """The element as JSON; `fields` only when the error is tied to request fields."""
-        body: dict[str, Any] = {"code": self.code, "message": self.message}
-        if self.fields:
-            body["fields"] = list(self.fields)
-        return body
-
-
-class ElasticApiError(Exception):
-    """A refusal of the emulated service: an HTTP status and one or more error elements."""
-
-    def __init__(self, status: int, errors: Sequence[ErrorElement]) -> None:
-        super().__init__("; ".join(f"{error.code}: {error.message}" for error in errors))
-        self.status = status
-        self.errors = tuple(errors)
-
-    @classmethod
-    def single(cls, status: int, code: str, message: str, *fields: str) -> ElasticApiError:
-        """An error with a single element."""
-        return cls(status, [ErrorElement(code, message, tuple(fields))])
-
-    @property
-    def codes(self) -> list[str]:
-        """The distinct error codes, in order: the value of `x-cloud-error-codes`."""
-        return list(dict.fromkeys(error.code for error in self.errors))
-
-    def to_api(self) -> dict[str, Any]:
-        """The `BasicFailedReply` body."""
-        return {"errors": [error.to_api() for error in self.errors]}
-
-
-def request_execution_failed(message: str) -> ElasticApiError:
-    """400 `extensions.request_execution_failed`: the service could not obtain or accept a file."""
-    return ElasticApiError.single(400, "extensions.request_execution_failed", message)
 
 
 @dataclass(frozen=True)
@@ -254,59 +203,6 @@ class DeploymentRecord:
         return {"id": self.id, "name": self.name, "extension_ids": list(self.extension_ids)}
 
 
-class FileSink:
-    """Receives one extension file chunk by chunk: written to a partial file, hashed on the way.
-
-    Past `limit_bytes` it stops writing but keeps counting, so the caller can read the rest of the
-    request body and still answer with a clean error.  Use it as a context manager: a sink that was
-    not handed to the backend removes its partial file on exit.
-    """
-
-    def __init__(self, partial_path: Path, limit_bytes: int) -> None:
-        self.partial_path = partial_path
-        self.limit_bytes = limit_bytes
-        self.size = 0
-        self._hash = hashlib.sha256()
-        self._handle: IO[bytes] = partial_path.open("wb")
-
-    @property
-    def too_large(self) -> bool:
-        """Whether more than `limit_bytes` arrived."""
-        return self.size > self.limit_bytes
-
-    @property
-    def sha256(self) -> str:
-        """Hex SHA-256 of what was received."""
-        return self._hash.hexdigest()
-
-    def write(self, chunk: bytes) -> None:
-        """Append a chunk (ignored, only counted, once the limit is passed)."""
-        self.size += len(chunk)
-        if self.too_large:
-            self._close_and_remove()
-            return
-        self._hash.update(chunk)
-        self._handle.write(chunk)
-
-    def finish(self) -> None:
-        """Flush and close the partial file (it stays on disk for the backend to move)."""
-        if not self._handle.closed:
-            self._handle.close()
-
-    def _close_and_remove(self) -> None:
-        self.finish()
-        self.partial_path.unlink(missing_ok=True)
-
-    def __enter__(self) -> FileSink:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        # Once the backend has adopted the file the partial path is gone and this is a no-op.
-        self._close_and_remove()
-
-
 def parse_extension_request(body: Any, *, check_version: bool = True) -> ExtensionRequest:
     """Validate a CreateExtensionRequest / UpdateExtensionRequest body, reporting every problem.
 
@@ -388,34 +284,6 @@ def version_problem(version: str, extension_type: ExtensionType) -> ErrorElement
     return None
 
 
-def download_into(url: str, sink: FileSink) -> None:
-    """GET `url` into `sink` the way the service copies a download_url: one request, no redirects.
-
-    Blocking: call it from a worker thread.  Raises 400 `extensions.request_execution_failed`.
-    """
-    parts = urllib.parse.urlsplit(url)
-    connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    connection = connection_class(parts.hostname or "", parts.port, timeout=DOWNLOAD_TIMEOUT_SECONDS)
-    try:
-        connection.request("GET", target, headers={"Accept": "*/*", "User-Agent": "elastic-extensions-emulator"})
-        response = connection.getresponse()
-        if response.status != 200:
-            raise request_execution_failed(
-                f"Could not download the extension from [{url}]: HTTP {response.status} {response.reason}"
-            )
-        while chunk := response.read(DOWNLOAD_CHUNK_BYTES):
-            sink.write(chunk)
-            if sink.too_large:
-                raise request_execution_failed(
-                    f"Could not download the extension from [{url}]: larger than {sink.limit_bytes} bytes."
-                )
-    except (OSError, http.client.HTTPException) as error:
-        raise request_execution_failed(f"Could not download the extension from [{url}]: {error}") from error
-    finally:
-        connection.close()
-
-
 @dataclass
 class _State:
     """Everything `reset()` forgets; guarded by the backend's lock."""
@@ -447,6 +315,7 @@ class ElasticBackend:
         if mode not in ELASTIC_MODES:
             raise ValueError(f"Elastic mode must be 'ess' or 'ece', not {mode!r}")
         self.files_dir = files_dir
+        self._files = FileStore(files_dir)
         self.mode = ELASTIC_MODES[mode]
         self.upload_limit_bytes = upload_limit_bytes
         self._api_key = api_key
@@ -455,7 +324,6 @@ class ElasticBackend:
         self._on_change = on_change
         self._lock = threading.Lock()
         self._state = _State()
-        files_dir.mkdir(parents=True, exist_ok=True)
 
     # ----------------------------------------------------------------- auth
 
@@ -501,7 +369,7 @@ class ElasticBackend:
 
     def create_extension(self, request: ExtensionRequest) -> ExtensionRecord:
         """Create an extension; with a download_url the file is fetched first.  Blocking."""
-        with self._fetched(request.download_url) as fetched, self._lock:
+        with downloaded(request.download_url, self._files) as fetched, self._lock:
             extension_id = self._new_extension_id()
             record = ExtensionRecord(
                 id=extension_id,
@@ -531,7 +399,7 @@ class ElasticBackend:
         problem = version_problem(request.version, current.extension_type)
         if problem is not None:
             raise ElasticApiError(400, [problem])
-        with self._fetched(request.download_url) as fetched, self._lock:
+        with downloaded(request.download_url, self._files) as fetched, self._lock:
             current = self._require(extension_id)
             record = replace(
                 current,
@@ -550,7 +418,7 @@ class ElasticBackend:
 
     def open_upload(self) -> FileSink:
         """A sink for an uploaded file, limited to `upload_limit_bytes`; pass it to `attach_file`."""
-        return self._new_sink(self.upload_limit_bytes)
+        return self._files.new_sink(self.upload_limit_bytes)
 
     def attach_file(self, extension_id: str, sink: FileSink) -> ExtensionRecord:
         """Make the file received by `sink` the extension's archive (synchronous, as the service)."""
@@ -589,16 +457,14 @@ class ElasticBackend:
                     f"Cannot delete extension [{extension_id}]. It is used by deployments [{names}].",
                 )
             del self._state.extensions[extension_id]
-            self.file_path(extension_id).unlink(missing_ok=True)
+            self._files.remove(extension_id)
             self._touch_collection()
         self._on_change()
         return replace(current, stamp=_bumped(current.stamp))
 
     def file_path(self, extension_id: str) -> Path:
         """Where the extension's archive lives (whether or not it exists)."""
-        if not extension_id.isdigit():
-            raise ValueError(f"not an extension id: {extension_id!r}")
-        return self.files_dir / f"{extension_id}{_FILE_SUFFIX}"
+        return self._files.path(extension_id)
 
     def stored_file(self, extension_id: str) -> tuple[Path, StoredFile] | None:
         """The extension's archive and its metadata, or None when there is no such file."""
@@ -640,8 +506,7 @@ class ElasticBackend:
         """Forget every extension, deployment and file."""
         with self._lock:
             self._state = _State()
-            for path in self._owned_files():
-                path.unlink(missing_ok=True)
+            self._files.clear()
         self._on_change()
 
     def snapshot(self) -> dict[str, Any]:
@@ -762,39 +627,13 @@ class ElasticBackend:
             if candidate not in self._state.extensions:
                 return candidate
 
-    def _new_sink(self, limit_bytes: int) -> FileSink:
-        return FileSink(self.files_dir / f"{_PARTIAL_PREFIX}{uuid.uuid4().hex}", limit_bytes)
-
-    @contextmanager
-    def _fetched(self, url: str | None) -> Iterator[FileSink | None]:
-        """The file at `url` in a sink to adopt (removed unless adopted), or None without a URL."""
-        if url is None:
-            yield None
-            return
-        with self._new_sink(DOWNLOAD_LIMIT_BYTES) as sink:
-            download_into(url, sink)
-            sink.finish()
-            if sink.size == 0:
-                raise request_execution_failed(f"Could not download the extension from [{url}]: empty body.")
-            yield sink
-
     def _adopt(self, extension_id: str, sink: FileSink) -> StoredFile:
         """Move a received file into place as the extension's archive (call under the lock)."""
-        os.replace(sink.partial_path, self.file_path(extension_id))
+        self._files.adopt(extension_id, sink)
         return StoredFile(sink.sha256, sink.size, utc_now())
 
     def _touch_collection(self) -> None:
         self._state.collection = _bumped(self._state.collection)
-
-    def _owned_files(self) -> Iterable[Path]:
-        for path in self.files_dir.iterdir():
-            if path.name.startswith(_PARTIAL_PREFIX) or (path.suffix == _FILE_SUFFIX and path.stem.isdigit()):
-                yield path
-
-
-def file_download_path(extension_id: str) -> str:
-    """The emulator path serving an extension's archive (the temporary link in file_metadata)."""
-    return f"/_emulator/elastic/files/{extension_id}"
 
 
 def _fresh_stamp(version: int) -> ResourceStamp:

@@ -1,7 +1,7 @@
-"""HTTP face of the emulated Elastic Cloud extensions API: parse, call `ElasticBackend`, render.
+"""HTTP side of the emulated Elastic Cloud extensions API: parse, call `ElasticBackend`, render its record.
 
 Every 2xx answer carries the `x-cloud-resource-*` headers and every error the
-`x-cloud-error-codes` header, as the service does.
+`x-cloud-error-codes` header, as the service does (`exceptions.py`).
 """
 
 from __future__ import annotations
@@ -10,71 +10,44 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from python_multipart.exceptions import FormParserError
-from python_multipart.multipart import MultipartParser, parse_options_header
+from python_multipart.multipart import parse_options_header
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import BaseRoute, Route
 
+from .exceptions import ElasticApiError
+from .files import file_download_path
 from .models import (
     DeploymentRecord,
-    ElasticApiError,
     ElasticBackend,
     ExtensionRecord,
-    FileSink,
     ResourceStamp,
-    file_download_path,
     iso_utc,
     parse_extension_request,
-    request_execution_failed,
 )
-
-EXTENSIONS_PATH = "/api/v1/deployments/extensions"
-EXTENSION_PATH = EXTENSIONS_PATH + "/{extension_id}"
-ADMIN_DEPLOYMENTS_PATH = "/_emulator/elastic/deployments"
-ADMIN_FILE_PATH = file_download_path("{extension_id}")
+from .multipart import receive_multipart_file
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-def api_routes(backend: ElasticBackend) -> list[BaseRoute]:
-    """The `/api/v1/deployments/extensions...` routes, served from `backend`."""
-    api = _ExtensionsApi(backend)
-    return [
-        Route(EXTENSIONS_PATH, api.authenticated(api.list_extensions), methods=["GET"]),
-        Route(EXTENSIONS_PATH, api.authenticated(api.create_extension), methods=["POST"]),
-        Route(EXTENSION_PATH, api.authenticated(api.get_extension), methods=["GET"]),
-        Route(EXTENSION_PATH, api.authenticated(api.update_extension), methods=["POST"]),
-        Route(EXTENSION_PATH, api.authenticated(api.upload_extension), methods=["PUT"]),
-        Route(EXTENSION_PATH, api.authenticated(api.delete_extension), methods=["DELETE"]),
-    ]
-
-
-def admin_routes(backend: ElasticBackend) -> list[BaseRoute]:
-    """The `/_emulator/elastic/...` routes: deployments that reference extensions, file downloads."""
-    admin = _ElasticAdmin(backend)
-    return [
-        Route(ADMIN_DEPLOYMENTS_PATH, _rendering_errors(admin.create_deployment), methods=["POST"]),
-        Route(
-            ADMIN_DEPLOYMENTS_PATH + "/{deployment_id}",
-            _rendering_errors(admin.update_deployment),
-            methods=["PUT"],
-        ),
-        Route(
-            ADMIN_DEPLOYMENTS_PATH + "/{deployment_id}",
-            _rendering_errors(admin.delete_deployment),
-            methods=["DELETE"],
-        ),
-        Route(ADMIN_FILE_PATH, admin.download_file, methods=["GET"]),
-    ]
-
-
-class _ExtensionsApi:
-    """One handler per operation of the extensions API."""
+class ElasticResponses:
+    """One handler per operation of the extensions API (and of the Elastic admin routes)."""
 
     def __init__(self, backend: ElasticBackend) -> None:
         self.backend = backend
+
+    @staticmethod
+    def rendering_errors(handler: Endpoint) -> Endpoint:
+        """Turn an `ElasticApiError` into the service's error response."""
+
+        async def rendered(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except ElasticApiError as error:
+                await _discard_unread_body(request)
+                return error.response()
+
+        return rendered
 
     def authenticated(self, handler: Endpoint) -> Endpoint:
         """`handler` behind the service's authentication, with errors rendered."""
@@ -83,7 +56,9 @@ class _ExtensionsApi:
             self.backend.authenticate(request.headers.get("authorization"))
             return await handler(request)
 
-        return _rendering_errors(checked)
+        return self.rendering_errors(checked)
+
+    # ----------------------------------------------------------- extensions
 
     async def list_extensions(self, request: Request) -> Response:
         records, stamp = self.backend.list_extensions()
@@ -117,7 +92,7 @@ class _ExtensionsApi:
         content_type, options = parse_options_header(request.headers.get("content-type"))
         with self.backend.open_upload() as sink:
             if content_type == b"multipart/form-data":
-                await _receive_multipart_file(request, options.get(b"boundary", b""), sink)
+                await receive_multipart_file(request, options.get(b"boundary", b""), sink)
             else:
                 # Raw body, what Elastic's docs prefer (`application/zip`, octet-stream, ...).
                 async for chunk in request.stream():
@@ -129,12 +104,7 @@ class _ExtensionsApi:
         record = self.backend.delete_extension(request.path_params["extension_id"])
         return _json({}, 200, record.stamp)
 
-
-class _ElasticAdmin:
-    """Emulator-only routes: what a deployment plan would do, and the temporary file links."""
-
-    def __init__(self, backend: ElasticBackend) -> None:
-        self.backend = backend
+    # ------------------------------------------------ admin (emulator only)
 
     async def create_deployment(self, request: Request) -> Response:
         body = await _json_object(request)
@@ -153,6 +123,7 @@ class _ElasticAdmin:
         return JSONResponse({})
 
     async def download_file(self, request: Request) -> Response:
+        """The temporary link of `file_metadata.url`."""
         extension_id = request.path_params["extension_id"]
         found = self.backend.stored_file(extension_id)
         if found is None:
@@ -167,23 +138,6 @@ class _ElasticAdmin:
         )
 
 
-def _rendering_errors(handler: Endpoint) -> Endpoint:
-    """Turn an `ElasticApiError` into the service's error response."""
-
-    async def rendered(request: Request) -> Response:
-        try:
-            return await handler(request)
-        except ElasticApiError as error:
-            await _discard_unread_body(request)
-            return JSONResponse(
-                error.to_api(),
-                status_code=error.status,
-                headers={"x-cloud-error-codes": ",".join(error.codes)},
-            )
-
-    return rendered
-
-
 async def _discard_unread_body(request: Request) -> None:
     """Read what is left of the body, so a client still sending an upload gets the answer
     instead of a reset connection."""
@@ -193,74 +147,6 @@ async def _discard_unread_body(request: Request) -> None:
     except (RuntimeError, ClientDisconnect):
         # Already consumed, or the client has gone: nothing left to read.
         pass
-
-
-async def _receive_multipart_file(request: Request, boundary: bytes, sink: FileSink) -> None:
-    """Stream the `file` field of a multipart/form-data body into `sink`, in constant memory."""
-    if not boundary:
-        raise request_execution_failed("Could not accept the extensions file: multipart body without boundary.")
-    receiver = _MultipartFileField(sink)
-    try:
-        parser = MultipartParser(boundary, receiver.callbacks())
-        async for chunk in request.stream():
-            parser.write(chunk)
-        parser.finalize()
-    except FormParserError as error:
-        raise request_execution_failed(f"Could not accept the extensions file: {error}") from error
-    if not receiver.complete:
-        raise request_execution_failed("Could not accept the extensions file: no complete [file] field.")
-
-
-class _MultipartFileField:
-    """Callbacks for python-multipart's streaming parser that keep only the first `file` part."""
-
-    def __init__(self, sink: FileSink) -> None:
-        self.sink = sink
-        self.complete = False
-        self._receiving = False
-        self._header_name = bytearray()
-        self._header_value = bytearray()
-        self._disposition = b""
-
-    def callbacks(self) -> Any:
-        """The callback table (a TypedDict in python-multipart, hence `Any`)."""
-        return {
-            "on_part_begin": self._on_part_begin,
-            "on_header_field": self._on_header_field,
-            "on_header_value": self._on_header_value,
-            "on_header_end": self._on_header_end,
-            "on_headers_finished": self._on_headers_finished,
-            "on_part_data": self._on_part_data,
-            "on_part_end": self._on_part_end,
-        }
-
-    def _on_part_begin(self) -> None:
-        self._disposition = b""
-
-    def _on_header_field(self, data: bytes, start: int, end: int) -> None:
-        self._header_name += data[start:end]
-
-    def _on_header_value(self, data: bytes, start: int, end: int) -> None:
-        self._header_value += data[start:end]
-
-    def _on_header_end(self) -> None:
-        if bytes(self._header_name).lower() == b"content-disposition":
-            self._disposition = bytes(self._header_value)
-        self._header_name.clear()
-        self._header_value.clear()
-
-    def _on_headers_finished(self) -> None:
-        _, options = parse_options_header(self._disposition)
-        self._receiving = not self.complete and options.get(b"name") == b"file"
-
-    def _on_part_data(self, data: bytes, start: int, end: int) -> None:
-        if self._receiving:
-            self.sink.write(data[start:end])
-
-    def _on_part_end(self) -> None:
-        if self._receiving:
-            self.complete = True
-            self._receiving = False
 
 
 async def _json_body(request: Request) -> Any:
