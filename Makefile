@@ -3,9 +3,6 @@
 # the tests by what they need (unit: no Pulumi CLI; e2e and soak: the real CLI and engine).
 .PHONY: demo destroy test lint unit e2e soak bench tools setup clean
 
-# Tests that drive the Pulumi CLI without the `e2e` marker: kept out of `make unit`, run by `make e2e`.
-CLI_TESTS_WITHOUT_MARKER = tests/e2e/test_smoke.py tests/e2e/test_demo.py
-
 setup:
 	bash scripts/setup.sh emulator,test
 
@@ -32,12 +29,11 @@ lint: setup
 
 ## unit: every test that needs no Pulumi CLI (emulator, providers, clients over HTTP)
 unit: setup
-	.venv/bin/pytest -m "not e2e" --ignore=tests/soak $(addprefix --ignore=,$(CLI_TESTS_WITHOUT_MARKER))
+	.venv/bin/pytest -m "not e2e" --ignore=tests/soak
 
 ## e2e: the tests that drive the real Pulumi CLI and engine (the soak apart)
 e2e: setup
 	.venv/bin/pytest -m e2e --ignore=tests/soak
-	.venv/bin/pytest $(CLI_TESTS_WITHOUT_MARKER)
 
 ## soak: 60 resources through 5 rounds of up/update/destroy under injected faults (~2.5 min)
 soak: setup

@@ -18,6 +18,8 @@ import pytest
 
 from pulumi_search_extensions._toolchain import find_language_host
 
+pytestmark = pytest.mark.e2e
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 

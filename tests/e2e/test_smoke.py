@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pulumi
+import pytest
 from pulumi import automation as auto
 
 from pulumi_search_extensions._smoke import NoopResource
+
+pytestmark = pytest.mark.e2e
 
 
 def _program(value: str) -> auto.PulumiFn:
