@@ -8,6 +8,7 @@ import pytest
 
 from pulumi_search_extensions.coveo.client import CoveoClient
 from pulumi_search_extensions.coveo.extension_provider import CoveoExtensionProvider
+from pulumi_search_extensions._create import AmbiguousCreateError
 from pulumi_search_extensions.coveo.extension_provider.errors import CoveoExtensionError
 
 from .conftest import SCRIPT, checked, configured_provider, emulator_config, fault, stored_extensions, vendor_calls
@@ -106,7 +107,8 @@ def test_an_ambiguous_create_lists_the_candidates_and_how_to_adopt_one(
 ) -> None:
     twin = client.create_extension({"name": "cleaner", "content": SCRIPT, "description": ""})
     clean_emulator.admin.set_faults(fault("POST", EXTENSIONS, "fail_after_commit", max_faults=1))
-    with pytest.raises(CoveoExtensionError, match="adopt_id") as caught:
+    # Not a CoveoExtensionError: that one says nothing changed, this one that something may exist.
+    with pytest.raises(AmbiguousCreateError, match="adopt_id") as caught:
         provider.create(checked(provider))
     for extension in stored_extensions(clean_emulator):
         assert extension["id"] in str(caught.value)
