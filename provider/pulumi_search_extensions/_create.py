@@ -3,8 +3,9 @@
 A create POST is not idempotent: after a time-out, a dropped connection or a 5xx, the service may have
 applied it (`ApiError.may_have_been_applied`). A request that never left the machine (the name does not
 resolve, the connection is refused, the TLS handshake fails) cannot have been applied: it is reported at
-once, with no look-up and no "may have been applied" message. Before sending it again we look for what it would have created; one match is adopted,
-several are reported, none means it is safe to send again. A 429 was refused before anything was applied,
+once, with no look-up and no "may have been applied" message. Before sending a maybe-applied create again we
+look for what it would have created; one match is adopted, several are reported, none means it is safe to
+send again. A 429 was refused before anything was applied,
 so it is simply sent again after the wait the service asks for.
 
 The look-up covers the whole create (from the first attempt on, with a little slack for clock skew), so an
