@@ -54,7 +54,7 @@ def get_or_none(client: ElasticClient, extension_id: str, props: Mapping[str, An
 
 def action_of(error: ApiError) -> str:
     """The operation the failed call belongs to, from its method and path."""
-    on_one = error.path.rstrip("/").count("/") > 3  # /deployments/extensions/{id}
+    on_one = error.path.rstrip("/").count("/") >= 3  # /deployments/extensions/{id}
     if error.method == "POST":
         return "Updating the Elastic extension" if on_one else "Creating the Elastic extension"
     if error.method == "PUT":
