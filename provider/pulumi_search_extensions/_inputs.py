@@ -36,16 +36,16 @@ def failure(prop: str, reason: str) -> CheckFailure:
 
 
 ECHO_LIMIT = 80
-"""Longest single-line value the engine may print next to a check failure (see `without_long_values`)."""
+"""Longest value (in characters) the engine may print next to a check failure (see `without_long_values`)."""
 
 
 def _long(value: Any) -> bool:
     text = value if isinstance(value, str) else repr(value)
-    return "\n" in text or len(text) > ECHO_LIMIT
+    return len(text) > ECHO_LIMIT
 
 
 def without_long_values(result: CheckResult, news: Mapping[str, Any]) -> CheckResult:
-    """`result` with each failure on a long or multi-line input reported without a property name.
+    """`result` with each failure on an input longer than `ECHO_LIMIT` reported without a property name.
 
     The engine prints a failure on a property as `property <name> value {<the whole value>} has a problem:
     <reason>`, so a 300-line script would be echoed before its one-line message. A failure without a property
