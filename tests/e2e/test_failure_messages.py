@@ -7,8 +7,12 @@ within 15 s with the default time-outs and retries.
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +23,8 @@ from pulumi import automation as auto
 from elastic.helpers import make_zip, serve_directory
 from pulumi_search_extensions import CoveoExtension, CoveoSourceExtensions, ElasticExtension
 from pulumi_search_extensions.emulator import EmulatorHandle
+
+from .conftest import TOOLS_BIN
 
 pytestmark = pytest.mark.e2e
 
@@ -229,6 +235,59 @@ def test_a_failed_run_ends_without_a_keyboard_interrupt_traceback(
 
     assert run.errors, run.output
     run.assert_no_noise()
+
+
+PLAIN_PROGRAM = """\
+from pulumi_search_extensions import CoveoExtension
+
+CoveoExtension("bad", content="def broken(:\\n")
+"""
+
+
+def test_a_failed_plain_pulumi_preview_ends_at_once_without_a_keyboard_interrupt_traceback(
+    pulumi_env: dict[str, str], clean_emulator: EmulatorHandle, tmp_path: Path
+) -> None:
+    # Plain `pulumi` in a folder: the language host runs the program as a child process and, once the
+    # step failed, interrupts it and waits up to 5 s (see docs/TROUBLESHOOTING.md).
+    language_host = TOOLS_BIN / "pulumi-language-python"
+    assert language_host.exists(), f"{language_host} is missing: run scripts/install-pulumi.sh"
+    project = tmp_path / "project"
+    project.mkdir()
+    virtualenv = Path(sys.executable).parent.parent
+    (project / "Pulumi.yaml").write_text(
+        f"name: plain\nruntime:\n  name: python\n  options:\n    virtualenv: {virtualenv}\n"
+    )
+    (project / "__main__.py").write_text(PLAIN_PROGRAM)
+    env = {**os.environ, **pulumi_env}
+
+    def pulumi(*args: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [str(TOOLS_BIN / "pulumi"), *args, "--non-interactive"],
+            cwd=project,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    assert pulumi("stack", "init", f"t{uuid.uuid4().hex[:8]}").wait(timeout=120) == 0
+    for key, value in _config(clean_emulator).items():
+        assert pulumi("config", "set", key, value).wait(timeout=60) == 0
+    preview = pulumi("preview")
+    assert preview.stdout is not None
+    printed, error_at = [], None
+    for line in preview.stdout:
+        printed.append(line)
+        if error_at is None and "content: does not parse as Python 3" in line:
+            error_at = time.monotonic()
+    preview.wait(timeout=60)
+    ended = time.monotonic()
+
+    output = "".join(printed)
+    assert preview.returncode != 0 and error_at is not None, output
+    assert "Traceback (most recent call last)" not in output and "KeyboardInterrupt" not in output, output
+    assert ended - error_at < 4.0, f"{ended - error_at:.1f} s between the error and the end of the command"
+    assert clean_emulator.admin.requests()["counts"] == {}
 
 
 # -- domain checks at preview -------------------------------------------------------------------------------
