@@ -229,12 +229,15 @@ def test_a_slow_service_is_cut_by_the_per_attempt_timeout_and_the_call_by_its_bu
     assert elapsed <= settings.retry_budget + settings.timeout + 0.5, elapsed
 
 
-def test_a_refused_connection_is_reported_as_such_not_as_a_timeout() -> None:
+def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]  # nothing listens there once the socket is closed
+        return int(probe.getsockname()[1])  # nothing listens there once the socket is closed
+
+
+def test_a_refused_connection_is_reported_as_such_not_as_a_timeout() -> None:
     client = HttpClient(
-        "Coveo", f"http://127.0.0.1:{closed_port}", "Bearer xx-refused", _settings(max_retries=2), parse_coveo_error
+        "Coveo", f"http://127.0.0.1:{_closed_port()}", "Bearer xx-refused", _settings(max_retries=2), parse_coveo_error
     )
 
     started = time.monotonic()
@@ -242,8 +245,71 @@ def test_a_refused_connection_is_reported_as_such_not_as_a_timeout() -> None:
         client.request("GET", "/rest/organizations/o/extensions", idempotent=True)
 
     assert time.monotonic() - started < 5.0
-    assert raised.value.is_connection_error
-    assert "could not connect" in raised.value.message and "time limit" not in raised.value.message
+    assert raised.value.is_connection_error and raised.value.never_sent
+    assert "connection was refused" in raised.value.message and "time limit" not in raised.value.message
+
+
+@pytest.mark.parametrize("idempotent", [True, False])
+@pytest.mark.parametrize(
+    ("base_url", "says"),
+    [
+        ("http://no-such-host.invalid", "the name no-such-host.invalid does not resolve"),
+        ("http://127.0.0.1:{closed}", "the connection was refused"),
+    ],
+)
+def test_a_request_that_never_left_the_machine_fails_in_seconds_with_one_line_and_cannot_have_been_applied(
+    base_url: str, says: str, idempotent: bool
+) -> None:
+    # The defaults would retry a transient failure for five minutes; a connection that cannot be made is not one.
+    url = base_url.format(closed=_closed_port())
+    client = HttpClient("Coveo", url, "Bearer xx-nowhere", HttpSettings(), parse_coveo_error)
+
+    started = time.monotonic()
+    with pytest.raises(ApiError) as raised:
+        client.request("POST", "/rest/organizations/o/extensions", idempotent=idempotent, json={})
+
+    assert time.monotonic() - started < 10.0
+    error = raised.value
+    assert error.never_sent and not error.may_have_been_applied
+    assert says in error.message and error.base_url == url
+    assert "\n" not in str(error) and "urllib3" not in str(error) and "HTTPConnection" not in str(error)
+
+
+def test_a_tls_handshake_failure_never_left_the_machine_and_says_why() -> None:
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+
+    def answer_plain_http() -> None:  # not TLS: the client's handshake fails
+        connection, _ = server.accept()
+        connection.recv(1024)
+        connection.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+        connection.close()
+
+    threading.Thread(target=answer_plain_http, daemon=True).start()
+    client = HttpClient("Elastic", f"https://127.0.0.1:{port}", "ApiKey xx-tls", FAST, parse_coveo_error)
+    try:
+        with pytest.raises(ApiError) as raised:
+            client.request("POST", "/api/v1/deployments/extensions", idempotent=False, json={})
+    finally:
+        server.close()
+
+    assert raised.value.never_sent and not raised.value.may_have_been_applied
+    assert raised.value.message.startswith("TLS handshake with 127.0.0.1 failed: ")
+    assert "urllib3" not in raised.value.message
+
+
+def test_an_answer_that_never_came_may_have_been_applied(clean_emulator: EmulatorHandle) -> None:
+    clean_emulator.admin.set_faults(_fault("POST", COVEO_LIST, {"fail_after_commit": 1.0}))
+
+    with pytest.raises(ApiError) as raised:
+        _coveo(clean_emulator).request(
+            "POST", _extensions_path(clean_emulator), idempotent=False, expected=(201,), json=_new_extension_body()
+        )
+
+    assert not raised.value.never_sent and raised.value.may_have_been_applied
+    assert "dropped before the answer arrived" in raised.value.message
 
 
 # -- calls sent exactly once -------------------------------------------------------------------------------

@@ -11,33 +11,47 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ._cancellation import exit_quietly_when_cancelled
+
 __version__ = "0.1.0"
 
 __all__ = [
+    "AmbiguousCreateError",
     "ApiError",
     "CoveoExtension",
     "CoveoExtensionArgs",
+    "CoveoExtensionError",
     "CoveoSourceExtensions",
     "CoveoSourceExtensionsArgs",
     "ElasticExtension",
     "ElasticExtensionArgs",
+    "ElasticExtensionError",
 ]
 
 _EXPORTS = {
+    "AmbiguousCreateError": "._create",
     "ApiError": "._http",
+    "CoveoExtensionError": ".coveo.errors",
     "CoveoExtension": ".coveo.extension",
     "CoveoExtensionArgs": ".coveo.extension",
     "CoveoSourceExtensions": ".coveo.source_extensions",
     "CoveoSourceExtensionsArgs": ".coveo.source_extensions",
     "ElasticExtension": ".elastic.extension",
     "ElasticExtensionArgs": ".elastic.extension",
+    "ElasticExtensionError": ".elastic.operations.errors",
 }
 
 if TYPE_CHECKING:
+    from ._create import AmbiguousCreateError
     from ._http import ApiError
+    from .coveo.errors import CoveoExtensionError
     from .coveo.extension import CoveoExtension, CoveoExtensionArgs
     from .coveo.source_extensions import CoveoSourceExtensions, CoveoSourceExtensionsArgs
     from .elastic.extension import ElasticExtension, ElasticExtensionArgs
+    from .elastic.operations.errors import ElasticExtensionError
+
+# A failed `pulumi preview`/`up` would otherwise end with Pulumi's KeyboardInterrupt traceback and a 5 s wait.
+exit_quietly_when_cancelled()
 
 
 def __getattr__(name: str) -> Any:

@@ -1,8 +1,11 @@
 """Creates that may or may not have happened, and multi-step creates that must not leave anything behind.
 
 A create POST is not idempotent: after a time-out, a dropped connection or a 5xx, the service may have
-applied it. Before sending it again we look for what it would have created; one match is adopted,
-several are reported, none means it is safe to send again. A 429 was refused before anything was applied,
+applied it (`ApiError.may_have_been_applied`). A request that never left the machine (the name does not
+resolve, the connection is refused, the TLS handshake fails) cannot have been applied: it is reported at
+once, with no look-up and no "may have been applied" message. Before sending a maybe-applied create again we
+look for what it would have created; one match is adopted, several are reported, none means it is safe to
+send again. A 429 was refused before anything was applied,
 so it is simply sent again after the wait the service asks for.
 
 The look-up covers the whole create (from the first attempt on, with a little slack for clock skew), so an
@@ -37,7 +40,11 @@ CLOCK_SLACK_SECONDS = 5.0
 
 
 class AmbiguousCreateError(Exception):
-    """A create may have been applied (several times, or unknown): the user must check and pick what to keep."""
+    """A create may have been applied (several times, or unknown): the user must check and pick what to keep.
+
+    Distinct from the vendors' `CoveoExtensionError` / `ElasticExtensionError` on purpose: those say the
+    service refused or could not be reached, so nothing changed; this one says something may exist now.
+    """
 
 
 class SharedObjectError(AmbiguousCreateError):
@@ -138,7 +145,7 @@ def note_existing(scope: str, remote_id: str) -> None:
 
 
 def _maybe_applied(exc: ApiError) -> bool:
-    return exc.is_connection_error or (exc.status is not None and exc.status >= 500)
+    return exc.may_have_been_applied
 
 
 def create_once(

@@ -11,6 +11,10 @@
   service (or a proxy in front of it) echo the credential back, it is masked in the error.
 - A call ends within `retry_budget` plus one attempt's `timeout`: no retry starts once its wait would pass
   the deadline, and the attempt in flight is bounded by the per-attempt time-out.
+- A request that never left the machine (the name does not resolve, the connection is refused or times out,
+  the TLS handshake fails) cannot have been applied: it is retried for a few seconds only
+  (`CONNECT_RETRY_SECONDS`), also for calls sent once, and reported as `ApiError.never_sent` with a one-line
+  reason, so a mistyped host fails in seconds instead of spending the whole retry budget.
 """
 
 from __future__ import annotations
@@ -18,8 +22,10 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+import ssl
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -28,7 +34,7 @@ from typing import IO, TYPE_CHECKING, Any
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connectionpool import ConnectionPool
-from urllib3.exceptions import MaxRetryError, NewConnectionError
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NameResolutionError, NewConnectionError
 from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
@@ -40,6 +46,12 @@ log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+CONNECT_RETRY_SECONDS = 4.0
+"""How long a call keeps retrying a connection that cannot be made (wrong host, nothing listening)."""
+
+CONNECT_TIMEOUT_SECONDS = 10.0
+"""The longest wait for a TCP connection, whatever the per-attempt `timeout` (a host that drops packets)."""
 
 
 class ApiError(Exception):
@@ -53,6 +65,9 @@ class ApiError(Exception):
         message: the service's message, or a description of the transport failure.
         request_id: the service's request id (Coveo `X-Request-ID`), if any.
         retry_after: the wait the service asked for (`Retry-After`, seconds), if any.
+        never_sent: True when the request never left the machine (name lookup, connection or TLS handshake
+            failed): the service cannot have applied it.
+        base_url: the base URL the call went to (no credential), for "could not reach" messages.
     """
 
     def __init__(
@@ -67,6 +82,8 @@ class ApiError(Exception):
         request_id: str | None = None,
         body: Any = None,
         retry_after: float | None = None,
+        never_sent: bool = False,
+        base_url: str = "",
     ) -> None:
         self.service = service
         self.method = method
@@ -77,6 +94,8 @@ class ApiError(Exception):
         self.request_id = request_id
         self.body = body
         self.retry_after = retry_after
+        self.never_sent = never_sent
+        self.base_url = base_url
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -89,8 +108,19 @@ class ApiError(Exception):
 
     @property
     def is_connection_error(self) -> bool:
-        """True when no HTTP response arrived: the request may or may not have been applied."""
+        """True when no HTTP response arrived (see `never_sent` and `may_have_been_applied`)."""
         return self.status is None
+
+    @property
+    def may_have_been_applied(self) -> bool:
+        """True when the service may have acted on the request although the call failed.
+
+        A read time-out, a connection dropped after the request was sent, or a 5xx. Not a request that never
+        left the machine, and not a 4xx or 429 (refused before anything was applied).
+        """
+        if self.never_sent:
+            return False
+        return self.is_connection_error or (self.status is not None and self.status >= 500)
 
 
 @dataclass(frozen=True)
@@ -122,8 +152,14 @@ ErrorParser = Callable[[requests.Response], tuple[str | None, str, str | None]]
 _call_deadline = threading.local()
 
 
+def _cannot_connect(error: Exception | None) -> bool:
+    """A connection that could not be made: nothing was sent (a refused or timed-out connect, a failed lookup)."""
+    return isinstance(error, ConnectTimeoutError)  # NewConnectionError and NameResolutionError derive from it
+
+
 class _BudgetRetry(Retry):
-    """urllib3 `Retry` that also gives up when the next wait would pass the current call's deadline."""
+    """urllib3 `Retry` that also gives up when the next wait would pass the current call's deadline, and
+    stops retrying a connection that cannot be made after `CONNECT_RETRY_SECONDS`."""
 
     def increment(
         self,
@@ -136,23 +172,28 @@ class _BudgetRetry(Retry):
     ) -> Self:
         new = super().increment(method, url, response, error, _pool, _stacktrace)
         deadline: float | None = getattr(_call_deadline, "value", None)
+        started: float | None = getattr(_call_deadline, "started", None)
         if deadline is not None:
             wait = (new.get_retry_after(response) if response is not None else None) or new.get_backoff_time()
+            if _cannot_connect(error) and started is not None:
+                deadline = min(deadline, started + CONNECT_RETRY_SECONDS)
             if time.monotonic() + wait > deadline:
                 # Same outcome as running out of retries: urllib3 returns the last response or raises.
                 raise MaxRetryError(_pool, url or "", error)  # type: ignore[arg-type]
         return new
 
 
-def _retry_policy(settings: HttpSettings) -> Retry:
+def _retry_policy(settings: HttpSettings, *, idempotent: bool) -> Retry:
+    """Idempotent calls retry every transient failure; calls sent once retry only connections never made."""
+    retries = settings.max_retries
     return _BudgetRetry(
-        total=settings.max_retries,
-        connect=settings.max_retries,
-        read=settings.max_retries,
-        status=settings.max_retries,
+        total=retries,
+        connect=retries,
+        read=retries if idempotent else 0,
+        status=retries if idempotent else 0,
         other=0,
-        allowed_methods=None,  # only calls marked idempotent are sent through this session
-        status_forcelist=RETRYABLE_STATUSES,
+        allowed_methods=None,  # the session decides: see `_session`
+        status_forcelist=RETRYABLE_STATUSES if idempotent else (),
         backoff_factor=settings.backoff_factor,
         backoff_max=30.0,
         backoff_jitter=settings.backoff_factor,
@@ -173,7 +214,7 @@ def _session(kind: str, settings: HttpSettings) -> requests.Session:
         session = _sessions.get(key)
         if session is None:
             session = requests.Session()
-            retries: Retry | int = _retry_policy(settings) if kind == "retrying" else 0
+            retries = _retry_policy(settings, idempotent=kind == "retrying")
             adapter = HTTPAdapter(max_retries=retries, pool_connections=4, pool_maxsize=8)
             session.mount("http://", adapter)
             session.mount("https://", adapter)
@@ -220,7 +261,8 @@ class HttpClient:
             all_headers.update(headers)
         session = _session("retrying" if idempotent else "once", self.settings)
         per_attempt = timeout if timeout is not None else self.settings.timeout
-        _call_deadline.value = time.monotonic() + self.settings.retry_budget
+        _call_deadline.started = time.monotonic()
+        _call_deadline.value = _call_deadline.started + self.settings.retry_budget
         try:
             response = session.request(
                 method,
@@ -229,13 +271,22 @@ class HttpClient:
                 params=params,
                 data=data,
                 headers=all_headers,
-                timeout=(min(per_attempt, 30.0), per_attempt),
+                timeout=(min(per_attempt, CONNECT_TIMEOUT_SECONDS), per_attempt),
                 allow_redirects=False,
             )
         except requests.RequestException as exc:
-            raise ApiError(self.service, method, path, self._masked(_describe_transport_error(exc))) from None
+            reason, never_sent = describe_transport_error(exc)
+            raise ApiError(
+                self.service,
+                method,
+                path,
+                self._masked(reason),
+                never_sent=never_sent,
+                base_url=self.base_url,
+            ) from None
         finally:
             _call_deadline.value = None
+            _call_deadline.started = None
         if response.status_code not in set(expected):
             code, message, request_id = self.parse_error(response)
             raise ApiError(
@@ -248,6 +299,7 @@ class HttpClient:
                 request_id=request_id,
                 body=self._masked(_json_or_none(response)),
                 retry_after=_retry_after_seconds(response),
+                base_url=self.base_url,
             )
         return response
 
@@ -315,14 +367,45 @@ def _is_timeout(exc: requests.RequestException) -> bool:
     return isinstance(exc, requests.Timeout) or isinstance(reason, Urllib3TimeoutError)
 
 
-def _describe_transport_error(exc: requests.RequestException) -> str:
-    # The exception text names the URL and the low-level reason, never request headers.
-    if _is_timeout(exc):
-        return f"no answer within the time limit ({exc.__class__.__name__}); raise the timeout setting if needed"
+def _tls_reason(exc: requests.RequestException) -> str:
+    """The one line of a TLS failure: the `ssl` module's verdict, without urllib3's wrapping."""
+    cause: Any = _reason(exc) or exc
+    while cause is not None and not isinstance(cause, ssl.SSLError):
+        nested = cause.args[0] if getattr(cause, "args", None) else None
+        cause = nested if isinstance(nested, BaseException) else cause.__cause__ or cause.__context__
+    if isinstance(cause, ssl.SSLCertVerificationError) and cause.verify_message:
+        return f"certificate verify failed: {cause.verify_message}"
+    if isinstance(cause, ssl.SSLError):
+        return str(cause.reason or cause.strerror or cause).lower().replace("_", " ")
+    return "the TLS handshake failed"
+
+
+def _connect_reason(reason: NewConnectionError | ConnectTimeoutError, host: str) -> str:
+    if isinstance(reason, NameResolutionError):
+        return f"the name {host} does not resolve (DNS lookup failed)"
+    cause = reason.__cause__ or reason.__context__
+    if isinstance(cause, ConnectionRefusedError):
+        return "the connection was refused (nothing listens on that host and port)"
+    if not isinstance(reason, NewConnectionError):
+        return f"no answer to the connection attempt within {CONNECT_TIMEOUT_SECONDS:.0f} s"
+    if isinstance(cause, OSError) and cause.strerror:
+        return f"the connection failed ({cause.strerror.lower()})"
+    return "the connection failed"
+
+
+def describe_transport_error(exc: requests.RequestException) -> tuple[str, bool]:
+    """(one-line reason without library internals, whether the request never left the machine)."""
+    reason = _reason(exc)
+    url = exc.request.url if exc.request is not None else None
+    host = urllib.parse.urlsplit(url if isinstance(url, str) else "").hostname or "the host"
     if isinstance(exc, requests.exceptions.SSLError):
-        return f"TLS verification failed ({exc}); for a self-signed ECE certificate set `insecure`"
-    if isinstance(_reason(exc), NewConnectionError):
-        return f"could not connect to the service ({exc}); check the host or endpoint setting and the network"
+        return f"TLS handshake with {host} failed: {_tls_reason(exc)}", True
+    if isinstance(reason, (NewConnectionError, ConnectTimeoutError)):
+        return _connect_reason(reason, host), True
+    if isinstance(exc, requests.ConnectTimeout):
+        return f"no answer to the connection attempt within {CONNECT_TIMEOUT_SECONDS:.0f} s", True
+    if _is_timeout(exc):
+        return "no answer within the time limit; the service may still be working on it", False
     if isinstance(exc, requests.ConnectionError):
-        return f"could not reach the service or the connection was dropped ({exc})"
-    return f"{exc.__class__.__name__}: {exc}"
+        return "the connection was dropped before the answer arrived", False
+    return f"the call failed ({exc.__class__.__name__})", False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pulumi.dynamic import CheckFailure
+from pulumi.dynamic import CheckFailure, CheckResult
 from pulumi.output import Unknown
 
 # The wire form of a value not yet known at preview (pulumi.runtime.rpc.UNKNOWN). The dynamic provider host
@@ -33,6 +33,28 @@ def contains_unknown(value: Any) -> bool:
 def failure(prop: str, reason: str) -> CheckFailure:
     """A check failure whose message names the field; `reason` says what is wrong and how to fix it."""
     return CheckFailure(prop, f"{prop}: {reason}")
+
+
+ECHO_LIMIT = 80
+"""Longest value (in characters) the engine may print next to a check failure (see `without_long_values`)."""
+
+
+def _long(value: Any) -> bool:
+    text = value if isinstance(value, str) else repr(value)
+    return len(text) > ECHO_LIMIT
+
+
+def without_long_values(result: CheckResult, news: Mapping[str, Any]) -> CheckResult:
+    """`result` with each failure on an input longer than `ECHO_LIMIT` reported without a property name.
+
+    The engine prints a failure on a property as `property <name> value {<the whole value>} has a problem:
+    <reason>`, so a 300-line script would be echoed before its one-line message. A failure without a property
+    is printed as `has a problem: <reason>`; our reasons start with the field's name, so nothing is lost.
+    """
+    failures = [
+        CheckFailure("", f.reason) if f.property and _long(news.get(f.property)) else f for f in result.failures
+    ]
+    return CheckResult(result.inputs, failures)
 
 
 def changed_keys(olds: Mapping[str, Any], news: Mapping[str, Any], keys: Iterable[str]) -> list[str]:

@@ -68,6 +68,20 @@ class Setting:
         return None
 
 
+def setting_origin(setting: Setting, props: Mapping[str, Any]) -> str:
+    """Where the value `setting.resolve(props)` uses comes from, for error messages; every source when none."""
+    value = props.get(setting.arg)
+    if value is not None and value != "":
+        return f"the `{setting.arg}` argument"
+    value = stack_config_value(setting.config_key)
+    if value is not None and value != "":
+        return f"stack config `{setting.config_key}`"
+    for name in setting.env_vars:
+        if os.environ.get(name):
+            return f"environment variable ${name}"
+    return setting.sources()
+
+
 # A Go duration as the Elastic ecosystem writes `ec:timeout` / `EC_TIMEOUT` ("40s", "1m", "1m30s", "1.5h").
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
 _DURATION_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}

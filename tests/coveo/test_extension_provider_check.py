@@ -24,8 +24,23 @@ def offline() -> CoveoExtensionProvider:
 
 
 def failures(provider: CoveoExtensionProvider, **inputs: Any) -> dict[str, str]:
+    """Reasons by field: the failure's property, or the field its reason starts with (long values)."""
     result = provider.check({}, {"name": "cleaner", "content": SCRIPT, **inputs})
-    return {f.property: f.reason for f in result.failures}
+    return {f.property or f.reason.split(":", 1)[0]: f.reason for f in result.failures}
+
+
+def test_a_failure_on_a_multi_line_script_names_no_property_so_the_engine_does_not_echo_the_script(
+    offline: CoveoExtensionProvider,
+) -> None:
+    script = "".join(f"value_{n} = {n}\n" for n in range(300)) + "def broken(:\n"
+    [failure] = offline.check({}, {"name": "cleaner", "content": script}).failures
+    assert failure.property == "" and failure.reason.startswith("content: does not parse as Python 3")
+    assert "line 301" in failure.reason and len(failure.reason) < 200
+
+
+def test_a_failure_on_a_short_value_keeps_its_property(offline: CoveoExtensionProvider) -> None:
+    [failure] = offline.check({}, {"name": "cleaner", "content": "x = (\n", "api_version": "v3"}).failures[1:]
+    assert failure.property == "api_version"
 
 
 def test_defaults_are_filled_in_and_the_connection_is_resolved_without_the_key(

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from pulumi_search_extensions._create import AmbiguousCreateError
 from pulumi_search_extensions.coveo.client import CoveoClient
 from pulumi_search_extensions.coveo.extension_provider import CoveoExtensionProvider
 from pulumi_search_extensions.coveo.extension_provider.errors import CoveoExtensionError
@@ -106,7 +107,8 @@ def test_an_ambiguous_create_lists_the_candidates_and_how_to_adopt_one(
 ) -> None:
     twin = client.create_extension({"name": "cleaner", "content": SCRIPT, "description": ""})
     clean_emulator.admin.set_faults(fault("POST", EXTENSIONS, "fail_after_commit", max_faults=1))
-    with pytest.raises(CoveoExtensionError, match="adopt_id") as caught:
+    # Not a CoveoExtensionError: that one says nothing changed, this one that something may exist.
+    with pytest.raises(AmbiguousCreateError, match="adopt_id") as caught:
         provider.create(checked(provider))
     for extension in stored_extensions(clean_emulator):
         assert extension["id"] in str(caught.value)
@@ -118,7 +120,8 @@ def test_a_wrong_key_gives_one_clear_error_without_the_key(clean_emulator: Emula
     with pytest.raises(CoveoExtensionError) as caught:
         provider.create(checked(provider))
     message = str(caught.value)
-    assert "401" in message and "rejected the API key" in message and "coveo:apiKey" in message
+    assert "401" in message and "rejected the API key from stack config `coveo:apiKey`" in message
+    assert caught.value.status == 401 and caught.value.code is not None
     assert "xx-wrong-key" not in message and caught.value.__cause__ is None and caught.value.__suppress_context__
 
 
@@ -126,7 +129,7 @@ def test_a_key_of_another_organization_is_explained(clean_emulator: EmulatorHand
     provider = configured_provider(
         emulator_config(clean_emulator, **{"coveo:apiKey": clean_emulator.coveo_other_api_key})
     )
-    with pytest.raises(CoveoExtensionError, match=r"403.*another organization"):
+    with pytest.raises(CoveoExtensionError, match=r"(?s)403.*\napi_key: .*lacks the privilege.*another organization"):
         provider.create(checked(provider))
 
 

@@ -218,7 +218,7 @@ def test_no_api_key_appears_in_plain_text_in_state_verbose_output_logs_or_errors
     with pytest.raises(auto.CommandError) as failed_calls:
         stack.up(continue_on_error=True, on_output=failures, on_error=failures, **VERBOSE)
     message = str(failed_calls.value)
-    assert "port=9" in message and "401" in message, message  # both calls failed, each saying why
+    assert "could not reach http://127.0.0.1:9" in message and "401" in message, message  # each says why
     assert leaks(message) == [], "a key is in the message of a failed call"
     assert log_leaks(failures.text) == [], "a key is in the CLI's output of the failed operations"
 

@@ -20,7 +20,6 @@ from elastic.helpers import (
     serve_directory,
 )
 from pulumi_search_extensions._create import AmbiguousCreateError
-from pulumi_search_extensions._http import ApiError
 from pulumi_search_extensions.elastic.client import ElasticClient, ExtensionRequest
 from pulumi_search_extensions.elastic.operations.errors import ElasticExtensionError
 from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider
@@ -68,11 +67,13 @@ def test_an_unreachable_download_url_fails_with_the_service_error_and_creates_no
 ) -> None:
     with serve_directory(tmp_path) as base_url:
         props = checked(provider, download_url=f"{base_url}/missing.zip")
-        with pytest.raises(ApiError) as raised:
+        with pytest.raises(ElasticExtensionError) as raised:
             provider.create(props)
 
     assert raised.value.status == 400 and raised.value.code == "extensions.request_execution_failed"
-    assert "404" in str(raised.value)
+    headline, fix = str(raised.value).split("\n")
+    assert headline.startswith("Creating the Elastic extension failed: Elastic API error 400") and "404" in headline
+    assert fix.startswith("download_url: Elastic could not fetch") and "file_path instead" in fix
     assert elastic_extensions(clean_emulator) == []
 
 
@@ -82,10 +83,14 @@ def test_a_failed_upload_deletes_the_extension_just_created(clean_emulator: Emul
     provider = configured_provider(emulator_config(clean_emulator, **{"ec:uploadLimitMb": "100"}))
     props = checked(provider, file_path=str(big))
 
-    with pytest.raises(ApiError) as raised:
+    with pytest.raises(ElasticExtensionError) as raised:
         provider.create(props)
 
     assert raised.value.code == "extensions.request_execution_failed" and "upload limit" in str(raised.value)
+    headline, fix = str(raised.value).split("\n")
+    assert headline.startswith("Uploading the Elastic extension's file failed: Elastic API error 400")
+    assert fix.startswith("file_path: the file is over this subscription's upload limit")
+    assert "set download_url" in fix and "`ec:uploadLimitMb` (now 100 MB)" in fix
     assert elastic_extensions(clean_emulator) == []
     assert request_counts(clean_emulator)[f"DELETE {EXTENSION_ROUTE}"] == 1
 

@@ -34,7 +34,7 @@ def test_an_extension_in_use_is_not_deleted_and_the_error_names_the_deployments_
 
     message = str(raised.value)
     assert "search-prod" in message and deployment["id"] in message
-    assert "Remove the extension from those deployments' plans" in message and "pulumi state delete" in message
+    assert "remove it from those deployments' plans" in message and "pulumi state delete" in message
     assert len(elastic_extensions(clean_emulator)) == 1
 
 

@@ -104,6 +104,27 @@ def _location(props: Mapping[str, Any]) -> tuple[Setting, _Found] | None:
     return min(found, key=lambda pair: pair[1].level)  # min() keeps the first (host) on a tie
 
 
+def base_url_origin(props: Mapping[str, Any], base_url: str) -> str:
+    """Which setting `base_url` came from, for "could not reach" messages.
+
+    `check` stores the resolved URL as `host`, so the stored value cannot tell an argument from stack config:
+    a config or environment value that gives the same URL is named first, the argument last.
+    """
+    target = normalize_host(base_url) if base_url else ""
+    for setting in (HOST, REGION):
+        for found in _levels(setting, {}):
+            given = found.value
+            url = normalize_host(str(given)) if setting is HOST else REGION_BASE_URLS.get(str(given).strip().lower())
+            if url == target:
+                return found.where
+    region = props.get("region")
+    if isinstance(region, str) and REGION_BASE_URLS.get(region.strip().lower()) == target:
+        return "the `region` argument"
+    if target == REGION_BASE_URLS[DEFAULT_REGION]:
+        return f"the default region {DEFAULT_REGION!r}"
+    return "the `host` argument"
+
+
 def normalize_host(host: str) -> str:
     """The base URL as compared and stored: no surrounding blanks, no trailing slash."""
     return host.strip().rstrip("/")

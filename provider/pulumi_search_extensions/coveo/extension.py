@@ -9,6 +9,7 @@ from typing import Any, overload
 import pulumi
 import pulumi.dynamic
 
+from . import stages
 from .extension_provider import CoveoExtensionProvider
 from .extension_provider.schema import OUTPUT_ONLY_FIELDS
 
@@ -128,6 +129,7 @@ class CoveoExtension(pulumi.dynamic.Resource, module="coveo", name="Extension"):
         super().__init__(
             CoveoExtensionProvider(), resource_name, props, pulumi.ResourceOptions.merge(opts, secret_outputs)
         )
+        stages.remember(self.id, resource_name, args.required_data_streams)
 
     @property
     def extension_id(self) -> pulumi.Output[str]:

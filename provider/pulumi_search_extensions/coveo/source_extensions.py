@@ -10,6 +10,7 @@ from typing import Any, overload
 import pulumi
 import pulumi.dynamic
 
+from . import stages
 from .source_extensions_provider import CoveoSourceExtensionsProvider
 
 __all__ = [
@@ -210,6 +211,7 @@ class CoveoSourceExtensions(pulumi.dynamic.Resource, module="coveo", name="Sourc
         elif kwargs:
             raise TypeError("give either a CoveoSourceExtensionsArgs or keyword arguments, not both")
         props: dict[str, Any] = {key: getattr(args, key) for key in _ARG_NAMES}
+        declared_pre_conversion, declared_item_types = props["pre_conversion"], props["item_types"]
         props["pre_conversion"] = _stage_list(props["pre_conversion"])
         props["post_conversion"] = _stage_list(props["post_conversion"])
         props["item_types"] = _each(props["item_types"], _group)
@@ -223,6 +225,7 @@ class CoveoSourceExtensions(pulumi.dynamic.Resource, module="coveo", name="Sourc
             props,
             pulumi.ResourceOptions.merge(opts, secret_outputs),
         )
+        stages.warn_about_streams(self, declared_pre_conversion, declared_item_types)
 
     @property
     def source_id(self) -> pulumi.Output[str]:

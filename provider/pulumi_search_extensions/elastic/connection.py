@@ -9,13 +9,14 @@ outlives it.
 from __future__ import annotations
 
 import base64
+import os
 import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
 from .._http import HttpSettings
 from .._inputs import is_unknown
-from .._settings import Setting, duration_seconds, http_settings, validate_http_settings
+from .._settings import Setting, duration_seconds, http_settings, stack_config_value, validate_http_settings
 from .client import DEFAULT_UPLOAD_TIMEOUT, ElasticClient, api_base_url
 
 ELASTIC_CLOUD_ENDPOINT = "https://api.elastic-cloud.com"
@@ -63,6 +64,23 @@ def resolve_endpoint(props: Mapping[str, Any]) -> Any:
     if is_unknown(value):
         return value
     return normalize_endpoint(str(value) if value is not None else ELASTIC_CLOUD_ENDPOINT)
+
+
+def endpoint_origin(props: Mapping[str, Any], base_url: str) -> str:
+    """Which setting the endpoint of `base_url` came from, for "could not reach" messages.
+
+    `check` stores the resolved endpoint in the inputs, so the stored value cannot tell an argument from stack
+    config: a config or environment value giving the same endpoint is named first, the argument last.
+    """
+    target = api_base_url(base_url) if base_url else ""
+    for name, value in [(f"stack config `{ENDPOINT.config_key}`", stack_config_value(ENDPOINT.config_key))] + [
+        (f"environment variable ${env}", os.environ.get(env)) for env in ENDPOINT.env_vars
+    ]:
+        if isinstance(value, str) and value.strip() and api_base_url(value.strip()) == target:
+            return name
+    if target == api_base_url(ELASTIC_CLOUD_ENDPOINT):
+        return "the default endpoint, Elastic Cloud"
+    return "the `endpoint` argument"
 
 
 def _blank(value: Any) -> bool:

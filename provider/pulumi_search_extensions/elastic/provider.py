@@ -19,6 +19,7 @@ from pulumi.dynamic import (
 )
 
 from .._errors import short_errors_in_provider_host
+from .._inputs import without_long_values
 from .._settings import remember_stack_config
 from .operations import check, create, delete, diff, read, update
 
@@ -33,7 +34,7 @@ class ElasticExtensionProvider(ResourceProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validates the inputs without calling the API; adds the effective endpoint and the file's hash."""
-        return check.check(news)
+        return without_long_values(check.check(news), news)
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compares the stored outputs with the checked inputs; type or endpoint changes replace."""

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, ParamSpec, TypeVar
 
 from ..._http import ApiError
 from .. import errors
+from ..errors import CoveoExtensionError
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 PRIVILEGE = "Extensions View/Edit/Create (INDEXING_PIPELINE_EXTENSION)"
 
-
-class CoveoExtensionError(Exception):
-    """A CoveoExtension operation failed; the message alone tells the user what to fix."""
+__all__ = ["PRIVILEGE", "CoveoExtensionError", "clear_errors", "explain"]
 
 
-def explain(exc: ApiError) -> str:
+def explain(exc: ApiError, props: Mapping[str, Any] | None = None) -> str:
     """The API error plus the likely fix (see `coveo.errors.explain`)."""
-    return errors.explain(exc, PRIVILEGE)
+    return errors.explain(exc, PRIVILEGE, props)
 
 
 def clear_errors(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:

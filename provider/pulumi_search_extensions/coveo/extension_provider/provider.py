@@ -15,6 +15,7 @@ from pulumi.dynamic import (
 )
 
 from ..._errors import short_errors_in_provider_host
+from ..._inputs import without_long_values
 from ..._settings import remember_stack_config
 from .check import check_extension
 from .create import create_extension, note_existing_extension
@@ -38,7 +39,7 @@ class CoveoExtensionProvider(ResourceProvider):
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validates and normalizes the inputs without any API call."""
-        return check_extension(news)
+        return without_long_values(check_extension(news), news)
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Replacement for a new organization or host, in-place update for anything else declared."""

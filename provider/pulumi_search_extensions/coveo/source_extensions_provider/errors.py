@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, ParamSpec, TypeVar
 
 from ..._http import ApiError
 from .. import errors
+from ..errors import CoveoExtensionError
 from .schema import SOURCES_PRIVILEGE
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
-class CoveoSourceExtensionsError(Exception):
-    """A CoveoSourceExtensions operation failed; the message alone tells the user what to fix."""
+class CoveoSourceExtensionsError(CoveoExtensionError):
+    """A CoveoSourceExtensions operation failed; the message alone tells the user what to fix.
+
+    A `CoveoExtensionError`: catching that one class catches every Coveo failure.
+    """
 
 
 def warn(message: str) -> None:
@@ -28,9 +32,9 @@ def is_gone(exc: ApiError) -> bool:
     return exc.status == 404 and exc.code != "ORGANIZATION_NOT_FOUND"
 
 
-def explain(exc: ApiError) -> str:
+def explain(exc: ApiError, props: Mapping[str, Any] | None = None) -> str:
     """The API error plus the likely fix (see `coveo.errors.explain`)."""
-    return errors.explain(exc, SOURCES_PRIVILEGE)
+    return errors.explain(exc, SOURCES_PRIVILEGE, props)
 
 
 def clear_errors(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:

@@ -43,7 +43,7 @@ def create(props: Mapping[str, Any]) -> CreateResult:
             ),
         )
     except ApiError as error:
-        raise explained(error) from None
+        raise explained(error, props) from None
     outs = undo_on_failure(
         created.id,
         lambda: _finish(client, created.id, props),
@@ -74,8 +74,8 @@ def _finish(client: ElasticClient, extension_id: str, props: Mapping[str, Any]) 
     reconciled from the list, whose entries are not guaranteed to carry the file.
     """
     if props.get("file_path"):
-        return outputs(props, upload(client, extension_id, str(props["file_path"])))
-    current = get_or_none(client, extension_id)
+        return outputs(props, upload(client, extension_id, str(props["file_path"]), props))
+    current = get_or_none(client, extension_id, props)
     if current is None:
         raise ElasticExtensionError(f"Elastic extension {extension_id} was created but cannot be read back")
     return outputs(props, current)
@@ -113,7 +113,7 @@ def _epoch(iso_utc: str) -> float:
 
 def _adopt(client: ElasticClient, adopt_id: str, props: Mapping[str, Any]) -> CreateResult:
     claim_adopted(_scope(client.base_url), adopt_id, "Elastic extension")
-    current = get_or_none(client, adopt_id)
+    current = get_or_none(client, adopt_id, props)
     if current is None:
         raise ElasticExtensionError(
             f"adopt_id: Elastic extension {adopt_id} does not exist at {client.base_url} (or these credentials "
@@ -131,10 +131,10 @@ def _adopt(client: ElasticClient, adopt_id: str, props: Mapping[str, Any]) -> Cr
             client.update_extension(adopt_id, request)
         if props.get("file_path"):
             # What the adopted extension holds is unknown: upload the declared file.
-            upload(client, adopt_id, str(props["file_path"]))
+            upload(client, adopt_id, str(props["file_path"]), props)
     except ApiError as error:
-        raise explained(error) from None
-    adopted = get_or_none(client, adopt_id)
+        raise explained(error, props) from None
+    adopted = get_or_none(client, adopt_id, props)
     if adopted is None:
         raise ElasticExtensionError(f"Elastic extension {adopt_id} disappeared while it was being adopted")
     return CreateResult(adopt_id, outputs(props, adopted))

@@ -21,7 +21,7 @@ def delete(extension_id: str, props: Mapping[str, Any]) -> None:
             return
         if has_error_code(error, "extensions.extension_in_use"):
             raise _in_use(client, extension_id, error) from None
-        raise explained(error) from None
+        raise explained(error, props) from None
 
 
 def _in_use(client: ElasticClient, extension_id: str, error: ApiError) -> ElasticExtensionError:
@@ -30,9 +30,10 @@ def _in_use(client: ElasticClient, extension_id: str, error: ApiError) -> Elasti
     except ApiError:
         deployments = ()
     ids = f" (deployment ids: {', '.join(deployments)})" if deployments else ""
-    return ElasticExtensionError(
-        f"Elastic extension {extension_id} cannot be deleted while deployments use it: {error.message}{ids}. "
-        "Remove the extension from those deployments' plans (user_bundles / user_plugins) and apply the plans, "
-        "then run this again. To keep the extension and only stop managing it here, run "
-        "`pulumi state delete <urn>`."
+    return ElasticExtensionError.of(
+        f"Deleting the Elastic extension failed: {error}\n"
+        f"Elastic extension {extension_id} cannot be deleted while deployments use it{ids}: remove it from "
+        "those deployments' plans (user_bundles / user_plugins) and apply the plans, then run this again. To keep "
+        "the extension and only stop managing it here, run `pulumi state delete <urn>`.",
+        error,
     )

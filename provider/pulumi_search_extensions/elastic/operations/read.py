@@ -20,7 +20,7 @@ def read(extension_id: str, props: Mapping[str, Any]) -> ReadResult:
     what the provider last uploaded gets a `file_sha256` that no program declares: a planned re-upload.
     """
     client = connection.client_for(props)
-    remote = get_or_none(client, extension_id)
+    remote = get_or_none(client, extension_id, props)
     if remote is None:
         return ReadResult("", {})
     outs = outputs(props, remote)

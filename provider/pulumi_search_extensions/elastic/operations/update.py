@@ -25,10 +25,10 @@ def update(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) 
             # The service copies download_url again on every update that carries one.
             client.update_extension(extension_id, extension_request(news))
         if needs_upload(olds, news):
-            upload(client, extension_id, str(news["file_path"]))
+            upload(client, extension_id, str(news["file_path"]), news)
     except ApiError as error:
-        raise (_gone(extension_id) if is_gone(client, extension_id, error) else explained(error)) from None
-    current = get_or_none(client, extension_id)
+        raise (_gone(extension_id) if is_gone(client, extension_id, error) else explained(error, news)) from None
+    current = get_or_none(client, extension_id, news)
     if current is None:
         raise _gone(extension_id)
     return UpdateResult(outputs(news, current))
