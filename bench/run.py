@@ -79,6 +79,7 @@ def run_scripts(args: argparse.Namespace, markdown: list[str], data: dict[str, A
         inputs=args.inputs or scale_scripts.INPUTS,
         backends=args.backends or scale_scripts.BACKENDS,
         skip_checkpoints=args.skip_checkpoints,
+        max_total_script_kb=args.max_total_script_kb,
     )
     tables = [*scale_scripts.tables(cells), scale_scripts.target_summary(cells)]
     if args.skip_checkpoints:
@@ -168,6 +169,12 @@ def main(argv: list[str] | None = None) -> int:
         "--inputs", nargs="+", choices=("content", "script_path"), help="scripts: inputs (default: both)"
     )
     parser.add_argument("--backends", nargs="+", choices=("file", "s3"), help="scripts: backends (default: both)")
+    parser.add_argument(
+        "--max-total-script-kb",
+        type=float,
+        metavar="KB",
+        help="scripts: leave out the cells whose N x script size is above this (a reduced matrix; listed as missing)",
+    )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _on_sigterm)
 

@@ -215,11 +215,12 @@ def run(
     inputs: Sequence[str] = INPUTS,
     backends: Sequence[str] = BACKENDS,
     skip_checkpoints: bool = False,
-    skip: Callable[[str, str, int, float], bool] | None = None,
+    max_total_script_kb: float | None = None,
 ) -> list[Cell]:
     """Every (backend, N, input, size) cell plus the no-op at each (backend, N); one emulator for all.
 
-    `skip(backend, input, n, size_kb)` leaves cells out (a reduced matrix); the tables then show them missing.
+    `max_total_script_kb` leaves out the cells whose N x script size is above it (a reduced matrix, for a
+    run that must fit in the time there is); they are printed as left out, and missing from the tables.
     """
     from pulumi_search_extensions.emulator import run_emulator
 
@@ -247,7 +248,8 @@ def run(
                     cells += _run_cell(workspace, emulator, backend, "noop", "-", n, 0.0, [], [])
                     for input_kind in inputs:
                         for size_kb in sizes_kb:
-                            if skip is not None and skip(backend, input_kind, n, size_kb):
+                            if max_total_script_kb is not None and n * size_kb > max_total_script_kb:
+                                print(f"  {backend:<4} N={n:<4} ext  {input_kind:<11} {size_kb:>4g} KB left out")
                                 continue
                             scripts, paths = scripts_by_size[size_kb]
                             cells += _run_cell(
