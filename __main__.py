@@ -16,7 +16,7 @@ config = pulumi.Config("demo")
 
 title_normalizer = CoveoExtension(
     "title-normalizer",
-    content=(ASSETS / "normalize_title.py").read_text(),
+    script_path=str(ASSETS / "normalize_title.py"),  # read by the provider: the state keeps the path and hash
     description="Normalizes titles and tags the source system",
     required_data_streams=["BODY_TEXT"],
 )

@@ -1,4 +1,4 @@
-"""Runs the benchmarks: `bench/run.py [all|scale|streaming|startup|emulator] [--quick]` (`make bench`).
+"""Runs the benchmarks: `bench/run.py [all|scale|scripts|streaming|startup|emulator] [--quick]` (`make bench`).
 
 Prints the machine, then each benchmark's tables as it finishes; writes into bench/results/ (git-ignored)
 the raw figures (`results-<time>.json`), the tables as Markdown (`latest.md`, also kept as
@@ -26,7 +26,7 @@ from typing import Any, NoReturn
 
 from _common import DOCS_DIR, RESULTS_DIR, Table, load_average, machine_info, machine_table
 
-BENCHMARKS = ("scale", "streaming", "startup", "emulator")
+BENCHMARKS = ("scale", "scripts", "streaming", "startup", "emulator")
 EMULATOR_BENCH = Path(__file__).resolve().parent / "emulator_bench.py"
 
 
@@ -67,6 +67,26 @@ def run_scale(args: argparse.Namespace, markdown: list[str], data: dict[str, Any
         print(f"plot copied to {DOCS_DIR / 'bench-scale.png'}")
     markdown.append(f"Plot: `{plot.relative_to(RESULTS_DIR.parent.parent)}`")
     data["scale"] = scale.as_json(measurements)
+
+
+def run_scripts(args: argparse.Namespace, markdown: list[str], data: dict[str, Any]) -> None:
+    """The script-size part of the scale benchmark (N x script size x input x backend) and its targets."""
+    import scale_scripts
+
+    cells = scale_scripts.run(
+        n_values=args.n_values or (scale_scripts.QUICK_N_VALUES if args.quick else scale_scripts.N_VALUES),
+        sizes_kb=args.script_kb or scale_scripts.SIZES_KB,
+        inputs=args.inputs or scale_scripts.INPUTS,
+        backends=args.backends or scale_scripts.BACKENDS,
+        skip_checkpoints=args.skip_checkpoints,
+        max_total_script_kb=args.max_total_script_kb,
+    )
+    tables = [*scale_scripts.tables(cells), scale_scripts.target_summary(cells)]
+    if args.skip_checkpoints:
+        for table in tables:
+            table.title += " [PULUMI_SKIP_CHECKPOINTS=true]"
+    _show(tables, markdown)
+    data["scripts"] = scale_scripts.as_json(cells)
 
 
 def run_streaming(args: argparse.Namespace, markdown: list[str], data: dict[str, Any]) -> None:
@@ -111,7 +131,13 @@ def run_emulator_bench(args: argparse.Namespace, markdown: list[str], data: dict
     data["emulator"] = {"returncode": result.returncode, "seconds": time.perf_counter() - started}
 
 
-RUNNERS = {"scale": run_scale, "streaming": run_streaming, "startup": run_startup, "emulator": run_emulator_bench}
+RUNNERS = {
+    "scale": run_scale,
+    "scripts": run_scripts,
+    "streaming": run_streaming,
+    "startup": run_startup,
+    "emulator": run_emulator_bench,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,6 +160,20 @@ def main(argv: list[str] | None = None) -> int:
         "--shaped",
         action="store_true",
         help="scale, diagnostic: also a no-op with the extensions' properties, to see what the HTTP calls cost",
+    )
+    parser.add_argument("--n-values", type=int, nargs="+", metavar="N", help="scripts: N (default: 50 200 500)")
+    parser.add_argument(
+        "--script-kb", type=float, nargs="+", metavar="KB", help="scripts: script sizes (default: 0.5 5 20 50)"
+    )
+    parser.add_argument(
+        "--inputs", nargs="+", choices=("content", "script_path"), help="scripts: inputs (default: both)"
+    )
+    parser.add_argument("--backends", nargs="+", choices=("file", "s3"), help="scripts: backends (default: both)")
+    parser.add_argument(
+        "--max-total-script-kb",
+        type=float,
+        metavar="KB",
+        help="scripts: leave out the cells whose N x script size is above this (a reduced matrix; listed as missing)",
     )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _on_sigterm)

@@ -1,8 +1,10 @@
 """A Coveo indexing pipeline extension whose script is kept in its own file (`word_count.py`).
 
 The script reads the document's body text and its original file, so the extension asks Coveo for both
-data streams. Editing `word_count.py` and running `pulumi preview` shows an in-place update of `content`,
-and `pulumi up` makes a new version of the same extension (same `extension_id`, new `version_id`).
+data streams. `script_path` hands the file to the provider, which reads it at each preview: editing
+`word_count.py` and running `pulumi preview` shows an in-place update of `content_sha256`, and `pulumi up`
+makes a new version of the same extension (same `extension_id`, new `version_id`). The state keeps the
+path and the hash, never the script.
 """
 
 from pathlib import Path
@@ -16,7 +18,7 @@ SCRIPT = Path(__file__).resolve().parent / "word_count.py"
 word_count = CoveoExtension(
     "word-count",
     name="word-count",
-    content=SCRIPT.read_text(encoding="utf-8"),
+    script_path=str(SCRIPT),
     description="Counts body words and records the original file size",
     required_data_streams=["BODY_TEXT", "DOCUMENT_DATA"],
     execution_timeout=10,
@@ -24,4 +26,5 @@ word_count = CoveoExtension(
 
 pulumi.export("extension_id", word_count.extension_id)
 pulumi.export("version_id", word_count.version_id)
+pulumi.export("content_sha256", word_count.content_sha256)
 pulumi.export("required_data_streams", word_count.required_data_streams)

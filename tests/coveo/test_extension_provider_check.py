@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -50,6 +52,7 @@ def test_defaults_are_filled_in_and_the_connection_is_resolved_without_the_key(
     assert inputs == {
         "name": "cleaner",
         "content": SCRIPT,
+        "content_sha256": hashlib.sha256(SCRIPT.encode()).hexdigest(),
         "description": "",
         "required_data_streams": [],
         "enabled": True,
@@ -90,6 +93,62 @@ def test_empty_content_is_refused(offline: CoveoExtensionProvider, content: str)
 def test_content_and_name_are_required(offline: CoveoExtensionProvider) -> None:
     result = offline.check({}, {})
     assert {f.property for f in result.failures} == {"content", "name"}
+    [reason] = [f.reason for f in result.failures if f.property == "content"]
+    assert "script_path" in reason
+
+
+def test_a_script_file_is_read_and_hashed_and_its_text_stays_out_of_the_inputs(
+    offline: CoveoExtensionProvider, tmp_path: Path
+) -> None:
+    script = tmp_path / "cleaner.py"
+    script.write_text(SCRIPT, encoding="utf-8")
+    inputs = offline.check({}, {"name": "cleaner", "script_path": str(script)}).inputs
+    assert inputs["script_path"] == str(script) and "content" not in inputs
+    assert inputs["content_sha256"] == hashlib.sha256(SCRIPT.encode()).hexdigest()
+    script.write_text(SCRIPT + "log('edited')\n", encoding="utf-8")
+    edited = offline.check({}, {"name": "cleaner", "script_path": str(script)}).inputs
+    assert edited["content_sha256"] != inputs["content_sha256"]
+
+
+def test_content_and_script_path_together_are_refused(offline: CoveoExtensionProvider, tmp_path: Path) -> None:
+    script = tmp_path / "cleaner.py"
+    script.write_text(SCRIPT, encoding="utf-8")
+    reasons = failures(offline, script_path=str(script))
+    assert list(reasons) == ["script_path"] and "not both" in reasons["script_path"]
+
+
+def test_a_missing_script_file_is_refused_naming_the_field_and_the_path(
+    offline: CoveoExtensionProvider, tmp_path: Path
+) -> None:
+    missing = tmp_path / "nowhere.py"
+    result = offline.check({}, {"name": "cleaner", "script_path": str(missing)})
+    reasons = {f.property: f.reason for f in result.failures}
+    assert list(reasons) == ["script_path"]
+    assert reasons["script_path"].startswith("script_path:") and "does not exist" in reasons["script_path"]
+    assert str(missing) in reasons["script_path"]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"import re\nif x = 1:\n    pass\n", "line 2, column"),
+        (b"", "is empty"),
+        (b"title = '\xff'\n", "not UTF-8"),
+    ],
+)
+def test_a_bad_script_file_is_refused_naming_the_field(
+    offline: CoveoExtensionProvider, tmp_path: Path, data: bytes, expected: str
+) -> None:
+    script = tmp_path / "bad.py"
+    script.write_bytes(data)
+    result = offline.check({}, {"name": "cleaner", "script_path": str(script)})
+    [failure] = result.failures
+    assert failure.property == "script_path" and expected in failure.reason and str(script) in failure.reason
+
+
+def test_a_directory_as_script_path_is_refused(offline: CoveoExtensionProvider, tmp_path: Path) -> None:
+    [failure] = offline.check({}, {"name": "cleaner", "script_path": str(tmp_path)}).failures
+    assert failure.property == "script_path" and "not a regular file" in failure.reason
 
 
 @pytest.mark.parametrize(
@@ -150,6 +209,12 @@ def test_values_not_known_at_preview_pass(offline: CoveoExtensionProvider) -> No
     )
     assert result.failures == []
     assert result.inputs["organization_id"] == UNKNOWN and result.inputs["host"] == UNKNOWN
+    assert result.inputs["content_sha256"] == UNKNOWN
+
+
+def test_a_script_path_not_known_at_preview_passes(offline: CoveoExtensionProvider) -> None:
+    result = offline.check({}, {"name": "cleaner", "script_path": UNKNOWN})
+    assert result.failures == [] and result.inputs["content_sha256"] == UNKNOWN
 
 
 def test_check_makes_no_api_call(provider: CoveoExtensionProvider, clean_emulator: EmulatorHandle) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -29,14 +31,29 @@ def test_create_posts_and_returns_what_the_service_stored(
     [stored] = stored_extensions(clean_emulator)
     assert result.id == stored["id"] == result.outs["extension_id"]
     outs = result.outs
-    assert (outs["name"], outs["content"], outs["description"]) == ("cleaner", SCRIPT, "cleans titles")
+    assert (outs["name"], outs["description"]) == ("cleaner", "cleans titles")
+    assert outs["content_sha256"] == hashlib.sha256(stored["content"].encode()).hexdigest()
+    assert stored["content"] == SCRIPT and "content" not in outs  # the inputs hold the one copy of the script
     assert outs["required_data_streams"] == ["BODY_TEXT"] and outs["enabled"] is True
     assert outs["execution_timeout"] == 5 and outs["api_version"] == "v1"
     assert outs["version_id"] and outs["created_date"].endswith("Z") and outs["last_modified"].endswith("Z")
     assert outs["status"]["duration_health"]["health_indicator"] == "UNKNOWN" and outs["used_by"] == []
+    assert "daily_statistics" not in outs["status"]  # counters that change all day: not drift, not kept
     assert (outs["organization_id"], outs["host"]) == (clean_emulator.coveo_organization_id, clean_emulator.url)
     assert "api_key" not in outs  # the key came from stack config: it must never reach the state
     assert vendor_calls(clean_emulator)[f"POST {EXTENSIONS}"] == 1
+
+
+def test_create_with_a_script_file_sends_its_text_and_keeps_only_path_and_hash(
+    provider: CoveoExtensionProvider, clean_emulator: EmulatorHandle, tmp_path: Path
+) -> None:
+    script = tmp_path / "cleaner.py"
+    script.write_text(SCRIPT, encoding="utf-8")
+    result = provider.create(provider.check({}, {"name": "cleaner", "script_path": str(script)}).inputs)
+    [stored] = stored_extensions(clean_emulator)
+    assert stored["content"] == SCRIPT
+    assert result.outs["script_path"] == str(script) and "content" not in result.outs
+    assert result.outs["content_sha256"] == hashlib.sha256(SCRIPT.encode()).hexdigest()
 
 
 def test_create_disabled_with_a_timeout_makes_the_follow_up_calls(

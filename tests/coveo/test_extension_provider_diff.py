@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
@@ -12,9 +13,11 @@ from pulumi_search_extensions.coveo.extension_provider import CoveoExtensionProv
 from .conftest import SCRIPT
 
 EXTENSION_ID = "searchdemoorg-aaaaaaaaaaaaaaaaaaaaaaaaaa"
+SCRIPT_SHA256 = hashlib.sha256(SCRIPT.encode()).hexdigest()
 CHECKED: dict[str, Any] = {
     "name": "cleaner",
     "content": SCRIPT,
+    "content_sha256": SCRIPT_SHA256,
     "description": "",
     "required_data_streams": ["BODY_TEXT"],
     "enabled": True,
@@ -23,9 +26,10 @@ CHECKED: dict[str, Any] = {
     "organization_id": "searchdemoorg",
     "host": "http://emulator:1",
 }
-# What the outputs of the same extension look like once it exists (numbers come back as floats).
+# What the outputs of the same extension look like once it exists (numbers come back as floats): no copy of
+# the script, its hash.
 OUTPUTS: dict[str, Any] = {
-    **CHECKED,
+    **{key: value for key, value in CHECKED.items() if key != "content"},
     "execution_timeout": 5.0,
     "extension_id": EXTENSION_ID,
     "version_id": "v1",
@@ -58,7 +62,7 @@ def test_a_new_organization_or_host_replaces_the_extension(field: str) -> None:
 @pytest.mark.parametrize(
     ("field", "value"),
     [
-        ("content", "log('v2')\n"),
+        ("content_sha256", hashlib.sha256(b"log('v2')\n").hexdigest()),
         ("name", "renamed"),
         ("description", "new"),
         ("required_data_streams", ["BODY_HTML"]),
@@ -77,7 +81,7 @@ def test_a_region_change_that_keeps_the_same_host_changes_nothing() -> None:
 
 
 def test_unknown_values_count_as_changes() -> None:
-    assert diff(OUTPUTS, {**CHECKED, "content": UNKNOWN}) == (True, [])
+    assert diff(OUTPUTS, {**CHECKED, "content": UNKNOWN, "content_sha256": UNKNOWN}) == (True, [])
     assert diff(OUTPUTS, {**CHECKED, "organization_id": UNKNOWN}) == (True, ["organization_id"])
 
 
@@ -89,3 +93,16 @@ def test_adopt_id_of_the_managed_extension_or_dropped_after_adoption_changes_not
 
 def test_adopting_another_extension_replaces_the_managed_one() -> None:
     assert diff(OUTPUTS, {**CHECKED, "adopt_id": "searchdemoorg-bbbbbbbbbbbbbbbbbbbbbbbbbb"}) == (True, ["adopt_id"])
+
+
+def test_outputs_written_before_content_sha256_existed_compare_by_their_content() -> None:
+    """Stacks deployed by earlier versions hold the script in their outputs: an upgrade changes nothing."""
+    earlier = {**{k: v for k, v in OUTPUTS.items() if k != "content_sha256"}, "content": SCRIPT}
+    assert diff(earlier, CHECKED) == (False, [])
+    edited = {**CHECKED, "content": "log('v2')\n", "content_sha256": hashlib.sha256(b"log('v2')\n").hexdigest()}
+    assert diff(earlier, edited) == (True, [])
+
+
+def test_the_same_script_moved_from_content_to_a_file_changes_nothing() -> None:
+    from_file = {**{k: v for k, v in CHECKED.items() if k != "content"}, "script_path": "/scripts/cleaner.py"}
+    assert diff(OUTPUTS, from_file) == (False, [])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pulumi_search_extensions.coveo.client import CoveoClient
@@ -30,6 +32,7 @@ def test_a_script_edited_in_the_console_shows_as_drift(provider: CoveoExtensionP
     refreshed = provider.read(created.id, created.outs)
     assert refreshed.inputs is not None and refreshed.inputs["content"] == "log('edited in the console')\n"
     assert refreshed.outs["version_id"] != created.outs["version_id"]
+    assert refreshed.outs["content_sha256"] == hashlib.sha256(b"log('edited in the console')\n").hexdigest()
     diff = provider.diff(created.id, refreshed.outs, inputs)
     assert diff.changes is True and not diff.replaces
 
@@ -75,5 +78,22 @@ def test_used_by_lists_the_sources_applying_the_extension(
     client.put_source_extensions(source["id"], {"common": {"postConversionExtensions": [{"extensionId": created.id}]}})
     refreshed = provider.read(created.id, created.outs)
     assert refreshed.outs["used_by"] == [{"source_id": source["id"], "source_name": "Docs"}]
-    assert refreshed.outs["content"] == SCRIPT
+    assert refreshed.outs["content_sha256"] == hashlib.sha256(SCRIPT.encode()).hexdigest()
     assert provider.diff(created.id, refreshed.outs, checked(provider)).changes is False
+
+
+def test_a_script_file_edited_in_the_console_shows_as_drift_without_its_text_in_the_state(
+    provider: CoveoExtensionProvider, client: CoveoClient, tmp_path: Path
+) -> None:
+    script = tmp_path / "cleaner.py"
+    script.write_text(SCRIPT, encoding="utf-8")
+    inputs = provider.check({}, {"name": "cleaner", "script_path": str(script)}).inputs
+    created = provider.create(inputs)
+    assert provider.read(created.id, created.outs).inputs == inputs  # unchanged: no drift
+    client.update_extension(created.id, {"name": "cleaner", "content": "log('edited in the console')\n"})
+    refreshed = provider.read(created.id, created.outs)
+    assert refreshed.inputs is not None and "content" not in refreshed.inputs and "content" not in refreshed.outs
+    assert refreshed.inputs["script_path"] == str(script)
+    assert refreshed.inputs["content_sha256"] == hashlib.sha256(b"log('edited in the console')\n").hexdigest()
+    diff = provider.diff(created.id, refreshed.outs, inputs)
+    assert diff.changes is True and not diff.replaces

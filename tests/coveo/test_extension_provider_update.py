@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -10,7 +12,7 @@ from pulumi_search_extensions.coveo.client import CoveoClient
 from pulumi_search_extensions.coveo.extension_provider import CoveoExtensionProvider
 from pulumi_search_extensions.coveo.extension_provider.errors import CoveoExtensionError
 
-from .conftest import checked, stored_extensions, vendor_calls
+from .conftest import SCRIPT, checked, stored_extensions, vendor_calls
 
 if TYPE_CHECKING:
     from pulumi_search_extensions.emulator import EmulatorHandle
@@ -25,7 +27,8 @@ def test_a_new_script_is_put_and_the_outputs_are_refreshed(
     news = checked(provider, content="log('v2')\n", description="second", required_data_streams=["BODY_HTML"])
     updated = provider.update(created.id, created.outs, news)
     [stored] = stored_extensions(clean_emulator)
-    assert stored["content"] == updated.outs["content"] == "log('v2')\n"
+    assert stored["content"] == "log('v2')\n"
+    assert updated.outs["content_sha256"] == hashlib.sha256(b"log('v2')\n").hexdigest()
     assert stored["requiredDataStreams"] == ["BODY_HTML"] and updated.outs["description"] == "second"
     assert updated.outs["version_id"] != created.outs["version_id"] and updated.outs["extension_id"] == created.id
     assert vendor_calls(clean_emulator)[f"PUT {EXTENSION}"] == 1
@@ -67,3 +70,30 @@ def test_updating_an_extension_deleted_behind_pulumi_says_to_refresh(
     client.delete_extension(created.id)
     with pytest.raises(CoveoExtensionError, match="pulumi refresh"):
         provider.update(created.id, created.outs, checked(provider, content="log('v2')\n"))
+
+
+def test_an_edited_script_file_is_read_again_and_put(
+    provider: CoveoExtensionProvider, clean_emulator: EmulatorHandle, tmp_path: Path
+) -> None:
+    script = tmp_path / "cleaner.py"
+    script.write_text(SCRIPT, encoding="utf-8")
+    created = provider.create(provider.check({}, {"name": "cleaner", "script_path": str(script)}).inputs)
+    script.write_text("log('v2')\n", encoding="utf-8")
+    news = provider.check({}, {"name": "cleaner", "script_path": str(script)}).inputs
+    assert provider.diff(created.id, created.outs, news).changes is True
+    updated = provider.update(created.id, created.outs, news)
+    assert stored_extensions(clean_emulator)[0]["content"] == "log('v2')\n"
+    assert updated.outs["content_sha256"] == news["content_sha256"] and "content" not in updated.outs
+
+
+def test_outputs_written_before_content_sha256_existed_need_no_put(
+    provider: CoveoExtensionProvider, clean_emulator: EmulatorHandle
+) -> None:
+    """An update of a stack deployed by an earlier version (its outputs hold `content`) PUTs only real changes."""
+    inputs = checked(provider)
+    created = provider.create(inputs)
+    earlier = {**{k: v for k, v in created.outs.items() if k != "content_sha256"}, "content": SCRIPT}
+    clean_emulator.admin.clear_requests()
+    updated = provider.update(created.id, earlier, checked(provider, execution_timeout=9))
+    assert f"PUT {EXTENSION}" not in vendor_calls(clean_emulator)
+    assert updated.outs["execution_timeout"] == 9 and "content" not in updated.outs

@@ -17,6 +17,7 @@ Pulumi's back").
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -73,7 +74,7 @@ def kind_of(resource: Mapping[str, Any]) -> str | None:
         return COVEO_SOURCE_EXTENSIONS
     if "extension_type" in outputs or "/elastic:" in token:
         return ELASTIC_EXTENSION
-    if "content" in outputs or "/coveo:" in token:
+    if "content_sha256" in outputs or "/coveo:" in token:
         return COVEO_EXTENSION
     return None
 
@@ -117,7 +118,7 @@ def _coveo_differences(name: str, outs: Mapping[str, Any], remote: Mapping[str, 
     expected = {
         "name": outs.get("name"),
         "description": _norm_text(outs.get("description")),
-        "content": outs.get("content"),
+        "content_sha256": outs.get("content_sha256"),  # the outputs keep the script's hash, not the script
         "enabled": outs.get("enabled"),
         "api_version": outs.get("api_version"),
         "required_data_streams": sorted(outs.get("required_data_streams") or []),
@@ -127,7 +128,7 @@ def _coveo_differences(name: str, outs: Mapping[str, Any], remote: Mapping[str, 
     actual = {
         "name": remote.get("name"),
         "description": _norm_text(remote.get("description")),
-        "content": remote.get("content"),
+        "content_sha256": hashlib.sha256(_norm_text(remote.get("content")).encode()).hexdigest(),
         "enabled": remote.get("enabled"),
         "api_version": remote.get("apiVersion"),
         "required_data_streams": sorted(remote.get("requiredDataStreams") or []),

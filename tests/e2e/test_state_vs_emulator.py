@@ -6,6 +6,7 @@ Pure data (no CLI, no emulator): the comparison must not be a check that cannot 
 from __future__ import annotations
 
 import copy
+import hashlib
 from typing import Any
 
 from .state_vs_emulator import (
@@ -33,7 +34,7 @@ def coveo_state(extension_id: str = "org-1", description: str = "d") -> dict[str
             "host": URL,
             "name": "n",
             "description": description,
-            "content": "pass\n",
+            "content_sha256": hashlib.sha256(b"pass\n").hexdigest(),
             "enabled": True,
             "api_version": "v1",
             "required_data_streams": ["BODY_TEXT"],

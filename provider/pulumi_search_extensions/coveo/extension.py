@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -23,9 +24,15 @@ class CoveoExtensionArgs:
     `coveo:region` / `COVEO_REGION`, `coveo:host` / `COVEO_HOST` (and `coveo:timeout` for the HTTP time limit).
     """
 
-    content: pulumi.Input[str]
-    """The Python 3 script the extension runs on each document, inline or read from a file by the program.
-    It is checked to parse (as Python 3.10, Coveo's runtime) before anything is sent."""
+    content: pulumi.Input[str] | None = None
+    """The Python 3 script the extension runs on each document, as text. Give exactly one of `content` and
+    `script_path`. It is checked to parse (as Python 3.10, Coveo's runtime) before anything is sent. The state
+    keeps it once, among the inputs; the outputs keep its hash (`content_sha256`)."""
+
+    script_path: pulumi.Input[str] | None = None
+    """The path of a file holding the script (UTF-8), relative to the program's directory or absolute: the way
+    for scripts kept in files. The provider reads the file at each preview (an edited file is a planned update)
+    and when it creates or updates the extension; the state keeps only the path and the hash."""
 
     name: pulumi.Input[str] | None = None
     """The extension's name in Coveo. Defaults to the resource name. Names need not be unique."""
@@ -88,7 +95,8 @@ class CoveoExtension(pulumi.dynamic.Resource, module="coveo", name="Extension"):
         args: None = None,
         opts: pulumi.ResourceOptions | None = None,
         *,
-        content: pulumi.Input[str],
+        content: pulumi.Input[str] | None = None,
+        script_path: pulumi.Input[str] | None = None,
         name: pulumi.Input[str] | None = None,
         description: pulumi.Input[str] | None = None,
         required_data_streams: pulumi.Input[list[pulumi.Input[str]]] | None = None,
@@ -124,6 +132,11 @@ class CoveoExtension(pulumi.dynamic.Resource, module="coveo", name="Extension"):
             props["name"] = resource_name
         if props["api_key"] is not None:
             props["api_key"] = pulumi.Output.secret(props["api_key"])
+        if props["script_path"] is not None:
+            # Absolute, so that the provider process (whatever its directory) reads the program's file.
+            props["script_path"] = pulumi.Output.from_input(props["script_path"]).apply(
+                lambda path: os.path.abspath(path) if isinstance(path, str) and path.strip() else path
+            )
         props.update(dict.fromkeys(OUTPUT_ONLY_FIELDS))
         secret_outputs = pulumi.ResourceOptions(additional_secret_outputs=["api_key"])
         super().__init__(
@@ -156,9 +169,20 @@ class CoveoExtension(pulumi.dynamic.Resource, module="coveo", name="Extension"):
         return pulumi.get(self, "description")  # type: ignore[no-any-return]
 
     @property
-    def content(self) -> pulumi.Output[str]:
-        """The script as stored by Coveo."""
+    def content(self) -> pulumi.Output[str | None]:
+        """The script as the program declared it in `content` (None with `script_path`). The outputs keep no
+        copy of the script: `content_sha256` is the hash of the one Coveo stores."""
         return pulumi.get(self, "content")  # type: ignore[no-any-return]
+
+    @property
+    def script_path(self) -> pulumi.Output[str | None]:
+        """The absolute path of the script file, when the script is given as `script_path`."""
+        return pulumi.get(self, "script_path")  # type: ignore[no-any-return]
+
+    @property
+    def content_sha256(self) -> pulumi.Output[str]:
+        """Hex SHA-256 of the script's UTF-8 text as Coveo stores it: what refresh and diff compare."""
+        return pulumi.get(self, "content_sha256")  # type: ignore[no-any-return]
 
     @property
     def required_data_streams(self) -> pulumi.Output[list[str]]:
@@ -217,9 +241,10 @@ class CoveoExtension(pulumi.dynamic.Resource, module="coveo", name="Extension"):
 
     @property
     def status(self) -> pulumi.Output[dict[str, Any]]:
-        """Health and daily statistics, keys in snake_case: `duration_health`, `timeout_health`
-        (`{health_indicator, reason}`), `daily_statistics` (`average_duration_in_seconds`, `number_of_errors`,
-        `number_of_executions`, `number_of_skips`, `number_of_timeouts`), `disabled_status`, `timeout_likeliness`."""
+        """Health, keys in snake_case: `duration_health`, `timeout_health` (`{health_indicator, reason}`),
+        `disabled_status` (`{disabled_date, reason}`, `{}` while enabled), `timeout_likeliness` and
+        `last_auto_disabling_date` when the service gives them. The day's execution counters
+        (`dailyStatistics`) are left out: they change all day, so every refresh would report them as a change."""
         return pulumi.get(self, "status")  # type: ignore[no-any-return]
 
     @property

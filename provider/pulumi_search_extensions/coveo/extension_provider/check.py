@@ -2,7 +2,8 @@
 
 Values not known yet at preview (`UNKNOWN`) pass. The checked inputs hold the defaults spelled out and the
 resolved organization and base URL, so that `diff` sees a config change as a replacement and the later
-operations know where the extension lives.
+operations know where the extension lives, and `content_sha256`, the hash of the script (of `content`, or of
+the file at `script_path`, read here): an edited file is a planned update at preview.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from typing import Any
 
 from pulumi.dynamic import CheckFailure, CheckResult
 
-from ..._inputs import contains_unknown, failure, is_unknown
+from ..._inputs import UNKNOWN, contains_unknown, failure, is_unknown
 from ..connection import check_connection, checked_connection_inputs
 from .schema import API_VERSIONS, DATA_STREAMS, DEFAULTS, normalize_streams
+from .script import read_script, script_file_problem, sha256_text
 
 RUNTIME_PYTHON = (3, 10)  # what Coveo runs extension scripts on
 
@@ -80,9 +82,38 @@ def _adopt_id_problem(value: Any) -> str | None:
     return f"must be the id of an existing extension (see the console or `GET /extensions`), got {value!r}"
 
 
+def _script_failures(news: Mapping[str, Any]) -> list[CheckFailure]:
+    """Exactly one of `content` and `script_path`; the script (inline or read from the file) must parse."""
+    content, script_path = news.get("content"), news.get("script_path")
+    if content is not None and script_path is not None:
+        return [
+            failure(
+                "script_path",
+                "give either content (the script's text) or script_path (a file holding it), not both",
+            )
+        ]
+    if content is None and script_path is None:
+        return [
+            failure(
+                "content",
+                "is required: give the Python script of the extension as content, or the path of its file as "
+                "script_path",
+            )
+        ]
+    if content is not None:
+        problem = None if is_unknown(content) else content_problem(content)
+        return [failure("content", problem)] if problem else []
+    if is_unknown(script_path):
+        return []
+    problem = script_file_problem(script_path)
+    if problem is None:
+        text_problem = content_problem(read_script(str(script_path)))
+        problem = f"{script_path!r} {text_problem}" if text_problem else None
+    return [failure("script_path", problem)] if problem else []
+
+
 def _field_failures(news: Mapping[str, Any]) -> list[CheckFailure]:
     checks: list[tuple[str, Any]] = [
-        ("content", lambda v: content_problem(v)),
         ("name", lambda v: _text_problem(v, blank_ok=False)),
         ("description", lambda v: _text_problem(v, blank_ok=True)),
         ("required_data_streams", streams_problem),
@@ -94,12 +125,10 @@ def _field_failures(news: Mapping[str, Any]) -> list[CheckFailure]:
         ("execution_timeout", timeout_problem),
         ("adopt_id", _adopt_id_problem),
     ]
-    failures = []
+    failures = _script_failures(news)
     for prop, problem_of in checks:
         value = news.get(prop)
-        if prop == "content" and value is None:
-            failures.append(failure(prop, "is required: give the Python script of the extension"))
-        elif prop == "name" and value is None:
+        if prop == "name" and value is None:
             failures.append(failure(prop, "is required: give the extension a name"))
         elif value is not None and not is_unknown(value):
             problem = problem_of(value)
@@ -119,7 +148,17 @@ def _normalized(news: Mapping[str, Any]) -> dict[str, Any]:
     timeout = checked["execution_timeout"]
     if isinstance(timeout, float):
         checked["execution_timeout"] = int(timeout)
+    checked["content_sha256"] = _script_sha256(checked)
     return checked
+
+
+def _script_sha256(checked: Mapping[str, Any]) -> Any:
+    """The hash of the script as it will be sent (UNKNOWN while the script or its path is not known)."""
+    source = checked.get("content")
+    if source is None:
+        path = checked["script_path"]
+        return UNKNOWN if is_unknown(path) else sha256_text(read_script(path))
+    return UNKNOWN if is_unknown(source) else sha256_text(source)
 
 
 def check_extension(news: Mapping[str, Any]) -> CheckResult:

@@ -9,6 +9,7 @@ from pulumi.dynamic import DiffResult
 
 from ..._inputs import changed_keys, is_unknown
 from .schema import DECLARED_FIELDS, REPLACE_FIELDS
+from .script import with_content_sha256
 
 UPDATE_FIELDS = (*DECLARED_FIELDS, "api_key")
 """In-place changes. A new `api_key` argument changes no remote field, but the stored outputs must follow it."""
@@ -26,8 +27,10 @@ def diff_extension(extension_id: str, olds: Mapping[str, Any], news: Mapping[str
     """A new organization or host replaces the extension; any other declared change is an in-place update.
 
     Output-only fields (status, dates, version, used_by) and `region` (already folded into `host`) never
-    cause a diff, so a refresh followed by a preview of an unchanged program shows nothing.
+    cause a diff, so a refresh followed by a preview of an unchanged program shows nothing. The script is
+    compared by its hash, so moving it between `content` and `script_path` unchanged is no change either.
     """
+    olds = with_content_sha256(olds)
     replaces = changed_keys(olds, news, REPLACE_FIELDS)
     if _adopts_another(extension_id, news):
         replaces.append("adopt_id")

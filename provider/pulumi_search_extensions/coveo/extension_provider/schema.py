@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from .script import script_of, sha256_text
+
 DATA_STREAMS = ("BODY_TEXT", "BODY_HTML", "THUMBNAIL", "DOCUMENT_DATA", "BODY_MARKDOWN")
 API_VERSIONS = ("v1", "v2")
 LANGUAGE = "PYTHON3"
@@ -23,27 +25,43 @@ DEFAULTS: dict[str, Any] = {
 }
 """What an absent argument means: the service's own default, so that its echo compares equal."""
 
-MODEL_FIELDS = ("name", "description", "content", "required_data_streams", "api_version")
-"""Declared fields sent in the EditExtensionModel of a create or an update."""
+MODEL_FIELDS = ("name", "description", "content_sha256", "required_data_streams", "api_version")
+"""Declared fields sent in the EditExtensionModel of a create or an update, the script by its hash: what
+is compared with the service's model to decide whether to send one."""
 
 DECLARED_FIELDS = (*MODEL_FIELDS, "enabled", "execution_timeout")
 """Every field the program declares about the extension itself (a change is an in-place update)."""
 
+SCRIPT_INPUTS = ("content", "script_path")
+"""The two ways of giving the script; exactly one is declared."""
+
 REPLACE_FIELDS = ("organization_id", "host")
 """Where the extension lives: a change means a new extension elsewhere."""
 
-KEPT_INPUTS = ("organization_id", "host", "region", "api_key", "adopt_id")
+KEPT_INPUTS = ("organization_id", "host", "region", "api_key", "adopt_id", "script_path")
 """Inputs that are not part of the remote object: carried from inputs to outputs and back as they are."""
 
-OUTPUT_ONLY_FIELDS = ("extension_id", "version_id", "created_date", "last_modified", "status", "used_by")
-"""What only the service knows; never the cause of a diff."""
+OUTPUT_ONLY_FIELDS = (
+    "content_sha256",
+    "extension_id",
+    "version_id",
+    "created_date",
+    "last_modified",
+    "status",
+    "used_by",
+)
+"""What only the service knows (and the script's hash); never the cause of a diff by themselves."""
+
+DROPPED_STATUS_KEYS = ("dailyStatistics",)
+"""Parts of the service's `status` not kept in the outputs: the day's execution counters change all the time,
+so they would make every `refresh` report a change that is not drift, and every checkpoint rewrite them."""
 
 
 def edit_model(props: Mapping[str, Any]) -> dict[str, Any]:
     """The EditExtensionModel body for the declared (checked) properties."""
     return {
         "name": props["name"],
-        "content": props["content"],
+        "content": script_of(props),
         "description": props.get("description", DEFAULTS["description"]),
         "requiredDataStreams": list(props.get("required_data_streams") or []),
         "language": LANGUAGE,
@@ -53,12 +71,13 @@ def edit_model(props: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def declared_from_model(model: Mapping[str, Any]) -> dict[str, Any]:
-    """The declared fields as the service stores them, normalized like `check` normalizes the program's."""
+    """The declared fields as the service stores them, normalized like `check` normalizes the program's; the
+    script by its hash (`content_sha256`), never the script itself."""
     timeout = model.get("timeout")
     return {
         "name": model.get("name", ""),
         "description": model.get("description") or "",
-        "content": model.get("content") or "",
+        "content_sha256": sha256_text(model.get("content") or ""),
         "required_data_streams": normalize_streams(model.get("requiredDataStreams") or []),
         "api_version": model.get("apiVersion") or DEFAULTS["api_version"],
         "enabled": bool(model.get("enabled", True)),
@@ -91,6 +110,13 @@ def snake_keys(value: Any) -> Any:
     return value
 
 
+def kept_status(status: Any) -> dict[str, Any]:
+    """The service's `status` without the parts not kept in the outputs (see `DROPPED_STATUS_KEYS`)."""
+    if not isinstance(status, Mapping):
+        return {}
+    return {key: value for key, value in status.items() if key not in DROPPED_STATUS_KEYS}
+
+
 def outputs(props: Mapping[str, Any], model: Mapping[str, Any]) -> dict[str, Any]:
     """The resource's outputs: the kept inputs as given, the declared fields as stored, and what only Coveo knows."""
     outs = {key: props[key] for key in KEPT_INPUTS if props.get(key) is not None}
@@ -101,7 +127,7 @@ def outputs(props: Mapping[str, Any], model: Mapping[str, Any]) -> dict[str, Any
             "version_id": model.get("versionId"),
             "created_date": iso_from_epoch_ms(model.get("createdDate")),
             "last_modified": iso_from_epoch_ms(model.get("lastModified")),
-            "status": snake_keys(model.get("status") or {}),
+            "status": snake_keys(kept_status(model.get("status"))),
             "used_by": snake_keys(model.get("usedBy") or []),
         }
     )
@@ -112,8 +138,11 @@ def inputs_from_remote(props: Mapping[str, Any], model: Mapping[str, Any]) -> di
     """The inputs a refresh records: kept inputs as they were, declared fields as the service now has them.
 
     A script edited in the console or an extension the service disabled then shows as a diff against the
-    program in the next preview.
+    program in the next preview. The script is recorded the way the program gives it: with `script_path`,
+    the path and the service's hash; otherwise the service's text as `content` (the one copy in the state).
     """
     inputs = {key: props[key] for key in KEPT_INPUTS if props.get(key) is not None}
     inputs.update(declared_from_model(model))
+    if not props.get("script_path"):
+        inputs["content"] = model.get("content") or ""
     return inputs

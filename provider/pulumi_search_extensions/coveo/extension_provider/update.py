@@ -13,6 +13,7 @@ from ..connection import resolve_connection
 from .errors import CoveoExtensionError, clear_errors, explain
 from .read import is_gone
 from .schema import MODEL_FIELDS, declared_from_model, edit_model, outputs
+from .script import with_content_sha256
 
 DISABLED_REASON = "Disabled by Pulumi: the program declares enabled=False."
 
@@ -59,7 +60,7 @@ def update_extension(extension_id: str, olds: Mapping[str, Any], news: Mapping[s
     client = CoveoClient(resolve_connection(news))
     try:
         # olds are the outputs of the last create/update/refresh: the remote state as Pulumi last saw it.
-        current = put_if_changed(client, extension_id, olds, news)
+        current = put_if_changed(client, extension_id, with_content_sha256(olds), news)
         model = converge(client, extension_id, current, news)
     except ApiError as exc:
         if is_gone(exc):
