@@ -28,6 +28,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Hashable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -172,9 +173,10 @@ def create_once(
         AmbiguousCreateError: several matching objects appeared (their ids are listed), or the look-up
             itself failed so nobody knows whether the create was applied.
     """
-    if identity is None:
-        return _create(post, find_created, describe, settings, what=what, adopt_hint=adopt_hint, identity=None)
-    with REGISTRY.lock_for(identity.scope, identity.look_alike):
+    lock: AbstractContextManager[object] = (
+        REGISTRY.lock_for(identity.scope, identity.look_alike) if identity is not None else nullcontext()
+    )
+    with lock:
         return _create(post, find_created, describe, settings, what=what, adopt_hint=adopt_hint, identity=identity)
 
 
