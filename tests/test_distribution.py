@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from e2e.conftest import NO_LANGUAGE_HOST
 from pulumi_search_extensions._toolchain import find_language_host, find_pulumi
 from pulumi_search_extensions.emulator import EmulatorHandle
 
@@ -157,11 +158,7 @@ def user_project(tmp_path: Path, user_venv: Path) -> Path:
 def pulumi_cli() -> Iterator[Path]:
     cli = find_pulumi(TOOLS_BIN)
     if find_language_host(TOOLS_BIN) is None:
-        pytest.skip(
-            "needs Pulumi's Python language host (pulumi-language-python) beside the CLI: run "
-            "`PULUMI_LANGUAGE_PYTHON_SRC=<its source folder> scripts/install-pulumi.sh` or put an official "
-            "Pulumi install on PATH (README, Troubleshooting)"
-        )
+        pytest.skip(NO_LANGUAGE_HOST)
     yield cli
 
 

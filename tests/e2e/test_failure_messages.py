@@ -245,12 +245,10 @@ CoveoExtension("bad", content="def broken(:\\n")
 
 
 def test_a_failed_plain_pulumi_preview_ends_at_once_without_a_keyboard_interrupt_traceback(
-    pulumi_env: dict[str, str], clean_emulator: EmulatorHandle, tmp_path: Path
+    language_host: Path, pulumi_env: dict[str, str], clean_emulator: EmulatorHandle, tmp_path: Path
 ) -> None:
     # Plain `pulumi` in a folder: the language host runs the program as a child process and, once the
     # step failed, interrupts it and waits up to 5 s (see docs/TROUBLESHOOTING.md).
-    language_host = TOOLS_BIN / "pulumi-language-python"
-    assert language_host.exists(), f"{language_host} is missing: run scripts/install-pulumi.sh"
     project = tmp_path / "project"
     project.mkdir()
     virtualenv = Path(sys.executable).parent.parent

@@ -21,10 +21,9 @@ from pathlib import Path
 import pytest
 
 from elastic.helpers import serve_directory
-from pulumi_search_extensions._toolchain import find_language_host
 from pulumi_search_extensions.emulator import EmulatorHandle
 
-from .conftest import REPO_ROOT, TOOLS_BIN
+from .conftest import REPO_ROOT
 from .readme_walkthrough import script, step_outputs, walkthrough
 
 pytestmark = pytest.mark.e2e
@@ -33,19 +32,6 @@ PROGRAMS = {
     ".": REPO_ROOT / "README.md",
     **{path.parent.name: path for path in sorted((REPO_ROOT / "examples").glob("*/README.md"))},
 }
-NO_LANGUAGE_HOST = (
-    "needs Pulumi's Python language host (pulumi-language-python) beside the CLI: run "
-    "`PULUMI_LANGUAGE_PYTHON_SRC=<its source folder> scripts/install-pulumi.sh` or put an official Pulumi "
-    "install on PATH (README, Troubleshooting); test_examples.py and test_demo.py cover these programs"
-)
-
-
-@pytest.fixture(scope="module")
-def language_host() -> Path:
-    host = find_language_host(TOOLS_BIN)
-    if host is None:
-        pytest.skip(NO_LANGUAGE_HOST)
-    return host
 
 
 @pytest.fixture
