@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+
+from pulumi_search_extensions._toolchain import find_language_host
 
 if TYPE_CHECKING:
     from pulumi_search_extensions.emulator import EmulatorHandle
@@ -19,6 +22,25 @@ def emulator() -> Iterator[EmulatorHandle]:
 
     with run_emulator() as handle:
         yield handle
+
+
+TOOLS_BIN = Path(__file__).resolve().parents[1] / ".tools" / "bin"
+
+NO_LANGUAGE_HOST = (
+    "needs Pulumi's Python language host (pulumi-language-python) beside the CLI: run "
+    "`PULUMI_LANGUAGE_PYTHON_SRC=<its source folder> scripts/install-pulumi.sh` or put an official Pulumi "
+    "install on PATH (README, Troubleshooting); the Automation API tests cover the same programs"
+)
+"""Why a test that types plain `pulumi` commands in a folder skips: the one optional tool it needs."""
+
+
+@pytest.fixture(scope="session")
+def language_host() -> Path:
+    """The Python language host that plain `pulumi` in a `runtime: python` folder needs; skips without it."""
+    host = find_language_host(TOOLS_BIN)
+    if host is None:
+        pytest.skip(NO_LANGUAGE_HOST)
+    return host
 
 
 @pytest.fixture

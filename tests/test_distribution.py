@@ -15,14 +15,12 @@ import subprocess
 import sys
 import textwrap
 import zipfile
-from collections.abc import Iterator
 from email.parser import Parser
 from pathlib import Path
 
 import pytest
 
-from e2e.conftest import NO_LANGUAGE_HOST
-from pulumi_search_extensions._toolchain import find_language_host, find_pulumi
+from pulumi_search_extensions._toolchain import find_pulumi
 from pulumi_search_extensions.emulator import EmulatorHandle
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -155,11 +153,9 @@ def user_project(tmp_path: Path, user_venv: Path) -> Path:
 
 
 @pytest.fixture
-def pulumi_cli() -> Iterator[Path]:
-    cli = find_pulumi(TOOLS_BIN)
-    if find_language_host(TOOLS_BIN) is None:
-        pytest.skip(NO_LANGUAGE_HOST)
-    yield cli
+def pulumi_cli(language_host: Path) -> Path:
+    """The project's CLI; plain `pulumi` in a project folder needs the language host beside it too."""
+    return find_pulumi(TOOLS_BIN)
 
 
 @pytest.mark.e2e

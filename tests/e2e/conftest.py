@@ -12,28 +12,12 @@ from pathlib import Path
 import pytest
 from pulumi import automation as auto
 
-from pulumi_search_extensions._toolchain import PulumiCliMissing, find_language_host, find_pulumi, provider_env
+from pulumi_search_extensions._toolchain import PulumiCliMissing, find_pulumi, provider_env
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TOOLS_BIN = REPO_ROOT / ".tools" / "bin"
 
 StackFactory = Callable[..., auto.Stack]
-
-NO_LANGUAGE_HOST = (
-    "needs Pulumi's Python language host (pulumi-language-python) beside the CLI: run "
-    "`PULUMI_LANGUAGE_PYTHON_SRC=<its source folder> scripts/install-pulumi.sh` or put an official Pulumi "
-    "install on PATH (README, Troubleshooting); the Automation API tests cover the same programs"
-)
-"""Why a test that types plain `pulumi` commands in a folder skips: the one optional tool it needs."""
-
-
-@pytest.fixture(scope="session")
-def language_host() -> Path:
-    """The Python language host that plain `pulumi` in a `runtime: python` folder needs; skips without it."""
-    host = find_language_host(TOOLS_BIN)
-    if host is None:
-        pytest.skip(NO_LANGUAGE_HOST)
-    return host
 
 
 @pytest.fixture(scope="session")
