@@ -59,16 +59,18 @@ def test_a_program_run_by_the_language_host_exits_at_once_on_sigint_without_a_tr
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
 
 
-def test_without_the_package_the_same_program_hangs_on_sigint_which_is_what_users_saw(tmp_path: Path) -> None:
+def test_without_the_package_the_same_program_is_still_running_after_sigint_which_is_what_users_saw(
+    tmp_path: Path,
+) -> None:
     process = _start(tmp_path, "pulumi-language-python-exec", with_package=False)
 
     process.send_signal(signal.SIGINT)
     with pytest.raises(subprocess.TimeoutExpired):
-        process.wait(timeout=2)  # stuck in executor.shutdown(wait=True): the language host's 5 s wait
-    process.send_signal(signal.SIGINT)  # the second interrupt Pulumi sends when it closes the plugin
-    _, stderr = process.communicate(timeout=10)
-
-    assert stderr.count("KeyboardInterrupt") >= 2, stderr
+        process.wait(timeout=2)  # stuck in executor.shutdown(wait=True) until the language host kills it
+    # What happens after a second SIGINT depends on where it lands (the join, or the atexit join of the worker
+    # at interpreter shutdown), so the test stops here, the way the language host does after its 5 s wait.
+    process.kill()
+    process.communicate(timeout=10)
 
 
 def test_a_program_not_run_by_the_language_host_keeps_pythons_sigint_behaviour(tmp_path: Path) -> None:
