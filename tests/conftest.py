@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from pulumi.dynamic.config import Config
 
+from pulumi_search_extensions._settings import remember_stack_config
 from pulumi_search_extensions._toolchain import find_language_host
 
 if TYPE_CHECKING:
@@ -48,6 +51,24 @@ def clean_emulator(emulator: EmulatorHandle) -> EmulatorHandle:
     """The session emulator with no extension, source, deployment, fault rule or logged request."""
     emulator.admin.reset()
     return emulator
+
+
+VENDOR_ENVIRONMENT_PREFIXES = ("COVEO_", "EC_")
+"""The providers read their connection settings from these variables; a developer's own must never leak in."""
+
+
+@pytest.fixture(autouse=True)
+def no_ambient_connection(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No COVEO_* or EC_* variable of the machine, and no stack config of another test, reaches a test.
+
+    The CLI and the provider processes of the end-to-end tests inherit this environment too.
+    """
+    for name in list(os.environ):
+        if name.startswith(VENDOR_ENVIRONMENT_PREFIXES):
+            monkeypatch.delenv(name)
+    remember_stack_config(Config({}, "tests"))
+    yield
+    remember_stack_config(Config({}, "tests"))
 
 
 @pytest.fixture(autouse=True)

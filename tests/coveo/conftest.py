@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
-from pulumi_search_extensions._settings import remember_stack_config
 from pulumi_search_extensions.coveo.client import CoveoClient
 from pulumi_search_extensions.coveo.connection import CoveoConnection
 from pulumi_search_extensions.coveo.extension_provider import CoveoExtensionProvider
@@ -18,17 +17,6 @@ if TYPE_CHECKING:
     from pulumi_search_extensions.emulator import EmulatorHandle
 
 SCRIPT = "document.add_meta_data({'cleaned': True})\n"
-
-
-@pytest.fixture(autouse=True)
-def _no_ambient_connection(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No COVEO_* variable of the machine and no stack config of another test leaks into a test."""
-    for name in ("COVEO_ORGANIZATION_ID", "COVEO_API_KEY", "COVEO_REGION", "COVEO_HOST", "COVEO_TIMEOUT",
-                 "COVEO_RETRY_BUDGET", "COVEO_MAX_RETRIES"):  # fmt: skip
-        monkeypatch.delenv(name, raising=False)
-    remember_stack_config(Config({}, "proj"))
-    yield
-    remember_stack_config(Config({}, "proj"))
 
 
 def configured_provider(config: Mapping[str, Any]) -> CoveoExtensionProvider:

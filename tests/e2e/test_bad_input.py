@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +20,6 @@ from pulumi.dynamic import CheckResult, ConfigureRequest
 from pulumi.dynamic.config import Config
 
 from pulumi_search_extensions import CoveoExtension, ElasticExtension
-from pulumi_search_extensions._settings import remember_stack_config
 from pulumi_search_extensions.coveo.extension_provider import CoveoExtensionProvider
 from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle
@@ -28,27 +27,11 @@ from pulumi_search_extensions.emulator import EmulatorHandle
 pytestmark = pytest.mark.e2e
 
 SCRIPT = "document.add_meta_data({'checked': True})\n"
-CONNECTION_ENV = (
-    "COVEO_ORGANIZATION_ID", "COVEO_API_KEY", "COVEO_REGION", "COVEO_HOST", "COVEO_TIMEOUT", "COVEO_RETRY_BUDGET",
-    "COVEO_MAX_RETRIES", "COVEO_RETRY_BACKOFF", "EC_API_KEY", "EC_ENDPOINT", "EC_HOST", "EC_USERNAME", "EC_USER",
-    "EC_PASSWORD", "EC_PASS", "EC_INSECURE", "EC_SKIP_TLS_VALIDATION", "EC_TIMEOUT", "EC_RETRY_BUDGET",
-    "EC_MAX_RETRIES", "EC_RETRY_BACKOFF", "EC_UPLOAD_LIMIT_MB", "EC_UPLOAD_TIMEOUT",
-)  # fmt: skip
 UNREADABLE_FILE = "/proc/self/mem"  # a regular file whose first byte cannot be read, even by root
 
 
 def _quiet(_line: str) -> None:
     pass
-
-
-@pytest.fixture(autouse=True)
-def _no_ambient_connection(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No connection variable of the machine reaches a provider or the CLI, and no stack config leaks."""
-    for name in CONNECTION_ENV:
-        monkeypatch.delenv(name, raising=False)
-    remember_stack_config(Config({}, "e2e"))
-    yield
-    remember_stack_config(Config({}, "e2e"))
 
 
 @pytest.fixture(scope="module")

@@ -30,13 +30,6 @@ TYPE_TOKEN = "pulumi-python:dynamic/coveo:Extension"
 StackFactory = Callable[..., auto.Stack]
 
 
-@pytest.fixture(autouse=True)
-def _no_ambient_coveo_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The CLI and the provider process inherit this environment: no COVEO_* of the machine may leak in."""
-    for name in ("COVEO_ORGANIZATION_ID", "COVEO_API_KEY", "COVEO_REGION", "COVEO_HOST"):
-        monkeypatch.delenv(name, raising=False)
-
-
 def extension_program(*, keywords: bool = False, **args: Any) -> auto.PulumiFn:
     """A program declaring one extension named `cleaner` (CoveoExtensionArgs, or the same keywords) and exporting
     its id."""

@@ -34,13 +34,6 @@ TYPE_TOKEN = "pulumi-python:dynamic/coveo:SourceExtensions"
 StackFactory = Callable[..., auto.Stack]
 
 
-@pytest.fixture(autouse=True)
-def _no_ambient_coveo_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The CLI and the provider process inherit this environment: no COVEO_* of the machine may leak in."""
-    for name in ("COVEO_ORGANIZATION_ID", "COVEO_API_KEY", "COVEO_REGION", "COVEO_HOST"):
-        monkeypatch.delenv(name, raising=False)
-
-
 def quiet(_line: str) -> None:
     """Swallows the CLI's progress output."""
 

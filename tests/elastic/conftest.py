@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -11,14 +10,6 @@ from elastic.helpers import configured_provider, emulator_client, emulator_confi
 from pulumi_search_extensions.elastic.client import ElasticClient
 from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle
-
-
-@pytest.fixture(autouse=True)
-def no_ec_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The developer's own EC_* variables never leak into a test."""
-    for name in list(os.environ):
-        if name.startswith("EC_"):
-            monkeypatch.delenv(name)
 
 
 @pytest.fixture
