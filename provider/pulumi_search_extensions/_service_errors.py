@@ -14,12 +14,18 @@ that may have been applied) is deliberately not one of them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from functools import wraps
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from ._create import AmbiguousCreateError
 from ._http import ApiError
 
 if TYPE_CHECKING:
     from typing_extensions import Self
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class ServiceError(Exception):
@@ -50,3 +56,40 @@ def shaped(action: str, exc: ApiError, fix: str | None) -> str:
     """`<action> failed: <the service's answer in one line>`, then the fix on its own line."""
     head = f"{action} failed: {exc}"
     return f"{head}\n{fix}" if fix else head
+
+
+Explainer = Callable[[Exception, Mapping[str, Any]], "ServiceError | None"]
+"""A vendor's reading of a failure: (the exception, the operation's props) -> the error to raise, or None
+when the exception is not one the vendor knows (a bug: it keeps its traceback)."""
+
+
+def _props_of(args: tuple[Any, ...]) -> Mapping[str, Any]:
+    """The operation's inputs or outputs: its last mapping argument (`props`, or `news` for update)."""
+    return next((arg for arg in reversed(args) if isinstance(arg, Mapping)), {})
+
+
+def clear_errors(explain: Explainer) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Decorates a provider operation: every failure the vendor's `explain` knows becomes one `ServiceError`.
+
+    The one error path of both vendors; what a status means for a vendor lives in its `errors.py`.
+    `from None` drops the chain of low-level exceptions, so the engine shows one message, not a trace soup.
+    An error that is already a `ServiceError` passes unchanged, and so does an `AmbiguousCreateError`: it
+    says something may exist, not that nothing changed.
+    """
+
+    def decorate(operation: Callable[P, R]) -> Callable[P, R]:
+        @wraps(operation)
+        def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return operation(*args, **kwargs)
+            except (ServiceError, AmbiguousCreateError) as exc:
+                raise exc.with_traceback(None) from None
+            except Exception as exc:
+                error = explain(exc, _props_of(args))
+                if error is None:
+                    raise
+                raise error from None
+
+        return run
+
+    return decorate

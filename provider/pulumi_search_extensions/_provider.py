@@ -1,0 +1,85 @@
+"""The one shape of every provider in this package: stack config in process memory, one module per operation.
+
+A resource's provider package (`<vendor>/<resource>_provider/`) holds `check.py`, `diff.py`, `create.py`,
+`read.py`, `update.py` and `delete.py`, each with one function of the same name and the signature below,
+and a `provider.py` that lists them in an `Operations` and subclasses `OperationsProvider`.
+
+The provider instance holds no state: dill pickles it into the Pulumi state of every resource (by reference
+to its class, so a provider class keeps its module path across releases), so credentials, settings and HTTP
+sessions are resolved inside the provider process, from `configure()` and at call time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from pulumi.dynamic import (
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from ._errors import short_errors_in_provider_host
+from ._inputs import without_long_values
+from ._settings import remember_stack_config
+
+Props = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Operations:
+    """The six operations of one resource, each a function in its own module of the provider package."""
+
+    check: Callable[[Props, Props], CheckResult]
+    """(olds, news): validates and normalizes the inputs without any API call."""
+    diff: Callable[[str, Props, Props], DiffResult]
+    """(id, olds, news): what changes, and whether it replaces."""
+    create: Callable[[Props], CreateResult]
+    """(props): creates the remote object, leaving nothing behind on failure."""
+    read: Callable[[str, Props], ReadResult]
+    """(id, props): the object as the service has it now; no id when it is gone."""
+    update: Callable[[str, Props, Props], UpdateResult]
+    """(id, olds, news): applies the declared state in place."""
+    delete: Callable[[str, Props], None]
+    """(id, props): deletes the object; already gone counts as deleted."""
+
+
+class OperationsProvider(ResourceProvider):
+    """A dynamic provider that keeps the stack config and hands each call to its resource's operation."""
+
+    operations: ClassVar[Operations]
+
+    def configure(self, req: ConfigureRequest) -> None:
+        """Keeps the stack config in process memory (never on the instance) and shortens our errors."""
+        short_errors_in_provider_host()
+        remember_stack_config(req.config)
+
+    def check(self, olds: Props, news: Props) -> CheckResult:
+        """Validates and normalizes the inputs without any API call."""
+        return without_long_values(self.operations.check(olds, news), news)
+
+    def diff(self, id_: str, olds: Props, news: Props) -> DiffResult:
+        """Compares the stored outputs with the checked inputs."""
+        return self.operations.diff(id_, olds, news)
+
+    def create(self, props: Props) -> CreateResult:
+        """Creates (or adopts) the remote object, transactionally."""
+        return self.operations.create(props)
+
+    def read(self, id_: str, props: Props) -> ReadResult:
+        """Reads the remote object as the service has it now; no id when it is gone."""
+        return self.operations.read(id_, props)
+
+    def update(self, id_: str, olds: Props, news: Props) -> UpdateResult:
+        """Applies the declared state and returns the refreshed outputs."""
+        return self.operations.update(id_, olds, news)
+
+    def delete(self, id_: str, props: Props) -> None:
+        """Deletes the remote object; already gone counts as deleted."""
+        self.operations.delete(id_, props)
