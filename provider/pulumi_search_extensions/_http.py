@@ -11,6 +11,8 @@
   service (or a proxy in front of it) echo the credential back, it is masked in the error.
 - A call ends within `retry_budget` plus one attempt's `timeout`: no retry starts once its wait would pass
   the deadline, and the attempt in flight is bounded by the per-attempt time-out.
+- Proxies come from the usual variables (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`); nothing
+  else of the environment is trusted (no `~/.netrc` credentials, no `REQUESTS_CA_BUNDLE` over `insecure`).
 - A request that never left the machine (the name does not resolve, the connection is refused or times out,
   the TLS handshake fails) cannot have been applied: it is retried for a few seconds only
   (`CONNECT_RETRY_SECONDS`), also for calls sent once, and reported as `ApiError.never_sent` with a one-line
@@ -219,7 +221,8 @@ def _session(kind: str, settings: HttpSettings) -> requests.Session:
             session.mount("http://", adapter)
             session.mount("https://", adapter)
             session.verify = settings.verify_tls
-            # The engine's proxy variables are the user's business; a stray netrc must not replace our auth.
+            # Not the environment wholesale: a ~/.netrc entry would replace our Authorization header, and
+            # REQUESTS_CA_BUNDLE would override `insecure`. Proxies are taken from it per call (`request`).
             session.trust_env = False
             _sessions[key] = session
         return session
@@ -263,16 +266,20 @@ class HttpClient:
         per_attempt = timeout if timeout is not None else self.settings.timeout
         _call_deadline.started = time.monotonic()
         _call_deadline.value = _call_deadline.started + self.settings.retry_budget
+        url = self.base_url.rstrip("/") + path
         try:
             response = session.request(
                 method,
-                self.base_url.rstrip("/") + path,
+                url,
                 json=json,
                 params=params,
                 data=data,
                 headers=all_headers,
                 timeout=(min(per_attempt, CONNECT_TIMEOUT_SECONDS), per_attempt),
                 allow_redirects=False,
+                # HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, unless NO_PROXY names the host: what curl and the Elastic
+                # Terraform provider do, and what users behind a corporate proxy need.
+                proxies=requests.utils.get_environ_proxies(url),
             )
         except requests.RequestException as exc:
             reason, never_sent = describe_transport_error(exc)

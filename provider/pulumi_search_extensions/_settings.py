@@ -15,26 +15,27 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pulumi.dynamic.config import Config
+
 from ._http import HttpSettings
 from ._inputs import is_unknown
 
-_stack_config: dict[str, Any] = {}
+_stack_config: Config | None = None
 _lock = threading.Lock()
 
 
-def remember_stack_config(config: Any) -> None:
-    """Stores the stack config given to `configure()` (a `pulumi.dynamic.Config`)."""
-    raw = getattr(config, "_props", None)
+def remember_stack_config(config: Config | None) -> None:
+    """Keeps the stack config given to `configure()` for this provider process (None forgets it)."""
+    global _stack_config
     with _lock:
-        _stack_config.clear()
-        if isinstance(raw, Mapping):
-            _stack_config.update(raw)
+        _stack_config = config
 
 
 def stack_config_value(key: str) -> Any:
     """The stack config value of a namespaced key such as `coveo:apiKey`, or None."""
     with _lock:
-        return _stack_config.get(key)
+        config = _stack_config
+    return None if config is None else config.get(key)
 
 
 @dataclass(frozen=True)
