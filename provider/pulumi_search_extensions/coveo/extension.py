@@ -119,9 +119,10 @@ class CoveoExtension(pulumi.dynamic.Resource, module="coveo", name="Extension"):
     ) -> None:
         """Declares the extension.
 
-        :param resource_name: the Pulumi name of the resource; also the extension's name unless `name` is given.
-        :param args: the arguments (see `CoveoExtensionArgs`), or give the same fields as keyword arguments.
-        :param opts: options of the resource.
+        Args:
+            resource_name: the Pulumi name of the resource; also the extension's name unless `name` is given.
+            args: the arguments (see `CoveoExtensionArgs`), or give the same fields as keyword arguments.
+            opts: options of the resource.
         """
         if args is None:
             args = CoveoExtensionArgs(**kwargs)

@@ -202,9 +202,10 @@ class CoveoSourceExtensions(pulumi.dynamic.Resource, module="coveo", name="Sourc
     ) -> None:
         """Declares which extensions the source runs.
 
-        :param resource_name: the Pulumi name of the resource.
-        :param args: the arguments (see `CoveoSourceExtensionsArgs`), or give the same fields as keyword arguments.
-        :param opts: options of the resource.
+        Args:
+            resource_name: the Pulumi name of the resource.
+            args: the arguments (see `CoveoSourceExtensionsArgs`), or give the same fields as keyword arguments.
+            opts: options of the resource.
         """
         if args is None:
             args = CoveoSourceExtensionsArgs(**kwargs)
