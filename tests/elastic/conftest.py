@@ -8,7 +8,7 @@ import pytest
 
 from elastic.helpers import configured_provider, emulator_client, emulator_config, make_zip
 from pulumi_search_extensions.elastic.client import ElasticClient
-from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider
+from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle
 
 

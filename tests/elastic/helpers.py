@@ -16,7 +16,7 @@ from pulumi.dynamic.config import Config
 
 from pulumi_search_extensions._http import HttpSettings
 from pulumi_search_extensions.elastic.client import ElasticClient
-from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider
+from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle
 
 EXTENSIONS_ROUTE = "/api/v1/deployments/extensions"

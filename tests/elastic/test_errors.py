@@ -17,7 +17,7 @@ from elastic.helpers import checked, configured_provider, elastic_extensions, em
 from pulumi_search_extensions import ElasticExtensionError
 from pulumi_search_extensions._http import ApiError
 from pulumi_search_extensions._settings import remember_stack_config
-from pulumi_search_extensions.elastic.operations.errors import explained
+from pulumi_search_extensions.elastic.extension_provider.errors import explained
 from pulumi_search_extensions.emulator import EmulatorHandle
 
 ENDPOINT = "https://ece.example.com:12443/api/v1"

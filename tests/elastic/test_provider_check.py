@@ -14,7 +14,7 @@ from pulumi.output import Unknown
 
 from elastic.helpers import configured_provider, emulator_config, make_zip, request_counts
 from pulumi_search_extensions._inputs import UNKNOWN, is_unknown
-from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider
+from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle
 
 
@@ -88,7 +88,7 @@ def test_an_unreadable_file_is_rejected(clean_emulator: EmulatorHandle, tmp_path
     script = (
         "from pulumi.dynamic import ConfigureRequest\n"
         "from pulumi.dynamic.config import Config\n"
-        "from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider\n"
+        "from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider\n"
         "p = ElasticExtensionProvider()\n"
         f"p.configure(ConfigureRequest(Config({emulator_config(clean_emulator)!r}, 'proj')))\n"
         "r = p.check({}, {'name': 'n', 'extension_type': 'bundle', 'version': '8.*', "

@@ -21,8 +21,8 @@ from elastic.helpers import (
 )
 from pulumi_search_extensions._create import AmbiguousCreateError
 from pulumi_search_extensions.elastic.client import ElasticClient, ExtensionRequest
-from pulumi_search_extensions.elastic.operations.errors import ElasticExtensionError
-from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider
+from pulumi_search_extensions.elastic.extension_provider.errors import ElasticExtensionError
+from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle
 
 

@@ -6,8 +6,8 @@ import pytest
 
 from elastic.helpers import checked, configured_provider, elastic_extensions
 from pulumi_search_extensions.elastic.client import ElasticClient
-from pulumi_search_extensions.elastic.operations.errors import ElasticExtensionError
-from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider
+from pulumi_search_extensions.elastic.extension_provider.errors import ElasticExtensionError
+from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from elastic.helpers import checked, configured_provider, make_zip, serve_directory
 from pulumi_search_extensions.elastic.client import ElasticClient, ExtensionRequest
-from pulumi_search_extensions.elastic.operations.errors import ElasticExtensionError
-from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider
+from pulumi_search_extensions.elastic.extension_provider.errors import ElasticExtensionError
+from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle, run_emulator
 
 

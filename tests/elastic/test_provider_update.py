@@ -17,8 +17,8 @@ from elastic.helpers import (
     serve_directory,
 )
 from pulumi_search_extensions.elastic.client import ElasticClient
-from pulumi_search_extensions.elastic.operations.errors import ElasticExtensionError
-from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider
+from pulumi_search_extensions.elastic.extension_provider.errors import ElasticExtensionError
+from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle
 
 

@@ -10,7 +10,7 @@ from typing import Any, cast
 import pulumi
 from pulumi.dynamic import Resource
 
-from .provider import ElasticExtensionProvider
+from .extension_provider.provider import ElasticExtensionProvider
 
 __all__ = ["ElasticExtension", "ElasticExtensionArgs"]
 

@@ -29,8 +29,11 @@ from .schema import (
 HASH_CHUNK_BYTES = 1024 * 1024
 
 
-def check(news: Mapping[str, Any]) -> CheckResult:
-    """Validates the program's inputs and returns them completed with `endpoint` and `file_sha256`."""
+def check(olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResult:
+    """Validates the program's inputs `news` and returns them completed with `endpoint` and `file_sha256`.
+
+    `olds` (the previous inputs) play no part: every value is validated as declared now.
+    """
     inputs = {key: news.get(key) for key in INPUT_KEYS}
     if inputs["description"] is None:
         inputs["description"] = ""
