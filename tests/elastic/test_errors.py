@@ -17,7 +17,7 @@ from elastic.helpers import checked, configured_provider, elastic_extensions, em
 from pulumi_search_extensions import ElasticExtensionError
 from pulumi_search_extensions._http import ApiError
 from pulumi_search_extensions._settings import remember_stack_config
-from pulumi_search_extensions.elastic.extension_provider.errors import explained
+from pulumi_search_extensions.elastic.extension_provider.errors import explain
 from pulumi_search_extensions.emulator import EmulatorHandle
 
 ENDPOINT = "https://ece.example.com:12443/api/v1"
@@ -29,7 +29,7 @@ def _refusal(method: str, path: str, status: int, code: str, message: str) -> Ap
 
 def _explained(error: ApiError, **props: Any) -> tuple[str, str]:
     remember_stack_config(None)
-    headline, fix = str(explained(error, props)).split("\n")
+    headline, fix = str(explain(error, props)).split("\n")
     return headline, fix
 
 
@@ -115,7 +115,12 @@ def test_a_tls_failure_points_at_insecure_for_self_signed_ece() -> None:
         base_url=ENDPOINT,
     )
 
-    message = str(explained(error, {}))
+    message = str(explain(error, {}))
 
     assert message.startswith(f"Reading the Elastic extension failed: could not reach {ENDPOINT} (from the")
     assert "set `insecure` (stack config `ec:insecure`)" in message and "\n" not in message
+
+
+def test_a_failure_that_is_not_a_refusal_is_left_to_keep_its_traceback() -> None:
+    assert explain(KeyError("name"), {"name": "synonyms"}) is None
+    assert explain(OSError("cannot read 'a.zip' to upload it"), {}) is None

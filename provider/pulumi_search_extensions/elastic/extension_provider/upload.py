@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..._http import ApiError
 from ..client import ElasticClient, Extension
-from .errors import explained
 
 
 def needs_upload(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
@@ -15,16 +13,9 @@ def needs_upload(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
     return bool(news.get("file_path")) and olds.get("file_sha256") != news.get("file_sha256")
 
 
-def upload(
-    client: ElasticClient, extension_id: str, file_path: str, props: Mapping[str, Any] | None = None
-) -> Extension:
-    """Uploads `file_path` as the extension's file; the service has stored it when this returns.
-
-    `props` (the checked inputs) only make a refusal's message name where settings came from.
-    """
+def upload(client: ElasticClient, extension_id: str, file_path: str) -> Extension:
+    """Uploads `file_path` as the extension's file; the service has stored it when this returns."""
     try:
         return client.upload_extension_file(extension_id, file_path)
-    except ApiError as error:
-        raise explained(error, props) from None
     except OSError as error:
         raise OSError(f"cannot read {file_path!r} to upload it ({error.strerror}): fix the file and retry") from None
