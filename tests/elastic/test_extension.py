@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import base64
+from dataclasses import fields
+from pathlib import Path
 
 import dill
 import pytest
 
-from elastic.helpers import configured_provider
+from elastic.helpers import checked, configured_provider
 from pulumi_search_extensions import ElasticExtension, ElasticExtensionArgs
 from pulumi_search_extensions.elastic.extension import default_extension_name
 from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
+from pulumi_search_extensions.elastic.extension_provider.schema import COMPUTED_KEYS, SECRET_KEYS
 
 
 def test_the_default_name_is_the_resource_name_made_valid() -> None:
@@ -54,3 +57,13 @@ def test_a_provider_pickled_by_an_earlier_release_loads_as_the_current_provider(
 
     assert b"pulumi_search_extensions.elastic.provider" in base64.b64decode(RELEASED_PROVIDER_PICKLE)
     assert type(provider) is ElasticExtensionProvider
+
+
+def test_every_output_of_the_provider_is_an_argument_or_a_property_the_resource_declares_empty(
+    provider: ElasticExtensionProvider, zip_file: Path
+) -> None:
+    outs = provider.create(checked(provider, file_path=str(zip_file))).outs or {}
+
+    arguments = {field.name for field in fields(ElasticExtensionArgs)}
+    assert set(outs) == arguments | set(COMPUTED_KEYS)
+    assert not arguments & set(COMPUTED_KEYS) and set(SECRET_KEYS) <= arguments

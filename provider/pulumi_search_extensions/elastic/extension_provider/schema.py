@@ -17,14 +17,18 @@ BUNDLE_VERSION_PATTERN = re.compile(r"\*|\d+\.\*|\d+\.\d+\.\*|\d+\.\d+\.\d+")
 
 # What the service stores, sent in full by create and update.
 METADATA_KEYS = ("name", "extension_type", "version", "description", "download_url")
-# Where the file comes from and what it is.
+# Where the file comes from and what it is: `file_sha256` is computed by check, never an argument.
 FILE_KEYS = ("file_path", "file_sha256")
 # How to reach the service. `endpoint` is resolved by check (argument, config or environment); the
 # credentials are stored only when they were resource arguments (then as secrets).
 CONNECTION_KEYS = ("endpoint", "api_key", "username", "password", "insecure")
 INPUT_KEYS = (*METADATA_KEYS, *FILE_KEYS, "adopt_id", *CONNECTION_KEYS)
-# Outputs only, never compared by diff.
+# What the service reports, never compared by diff.
 OUTPUT_ONLY_KEYS = ("extension_id", "url", "file_size", "file_last_modified", "deployments")
+# The resource's outputs that no program sets: registered empty by `ElasticExtension`, filled by the provider.
+COMPUTED_KEYS = ("file_sha256", *OUTPUT_ONLY_KEYS)
+# Credentials given as arguments are secrets in the state, in outputs as in inputs.
+SECRET_KEYS = ("api_key", "password")
 
 # The API ignores a type change and the object lives at one endpoint: both need a new extension.
 REPLACE_KEYS = ("extension_type", "endpoint")
