@@ -100,8 +100,8 @@ def test_file_extension_preview_up_noop_reupload_refresh_drift_replace_and_destr
 
     # Changes behind Pulumi's back show after a refresh and the next up puts things back.
     client = emulator_client(clean_emulator)
-    client.update_extension(stored["id"], ExtensionRequest("renamed-by-hand", "bundle", "8.11.3", "Synonyms"))
-    client.upload_extension_file(stored["id"], make_zip(tmp_path / "other.zip", {"other.txt": "hand made"}))
+    client.post_extension_metadata(stored["id"], ExtensionRequest("renamed-by-hand", "bundle", "8.11.3", "Synonyms"))
+    client.put_extension_file(stored["id"], make_zip(tmp_path / "other.zip", {"other.txt": "hand made"}))
     stack.refresh(on_output=_quiet)
     assert stack.preview(on_output=_quiet).change_summary == {"same": 1, "update": 1}
     stack.up(on_output=_quiet)
@@ -128,7 +128,7 @@ def test_adopting_an_extension_fetched_from_a_url_with_a_secret_key_argument(
     new_stack: Any, clean_emulator: EmulatorHandle, tmp_path: Path
 ) -> None:
     archive = make_zip(tmp_path / "stopwords.zip", {"stopwords.txt": "a\nthe\n"})
-    existing = emulator_client(clean_emulator).create_extension(
+    existing = emulator_client(clean_emulator).post_extension(
         ExtensionRequest("hand-made", "bundle", "7.*", "made in the console")
     )
 

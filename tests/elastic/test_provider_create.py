@@ -149,7 +149,7 @@ def test_an_ambiguous_create_lists_the_candidates_and_how_to_adopt_one(
     provider: ElasticExtensionProvider, clean_emulator: EmulatorHandle, client: ElasticClient
 ) -> None:
     props = checked(provider)
-    twin = client.create_extension(ExtensionRequest("synonyms", "bundle", "8.*", ""))
+    twin = client.post_extension(ExtensionRequest("synonyms", "bundle", "8.*", ""))
     clean_emulator.admin.set_faults(fault_rule("POST", EXTENSIONS_ROUTE, faults={"fail_after_commit": 1}, max_faults=1))
 
     with pytest.raises(AmbiguousCreateError) as raised:
@@ -177,7 +177,7 @@ def test_wrong_credentials_give_one_clear_error_without_the_key(clean_emulator: 
 def test_adopt_takes_over_an_existing_extension_and_brings_it_to_the_declared_state(
     provider: ElasticExtensionProvider, clean_emulator: EmulatorHandle, client: ElasticClient, zip_file: Path
 ) -> None:
-    existing = client.create_extension(ExtensionRequest("old-name", "bundle", "7.*", "hand made"))
+    existing = client.post_extension(ExtensionRequest("old-name", "bundle", "7.*", "hand made"))
     props = checked(provider, adopt_id=existing.id, file_path=str(zip_file), description="managed")
     clean_emulator.admin.clear_requests()
 
@@ -193,7 +193,7 @@ def test_adopt_takes_over_an_existing_extension_and_brings_it_to_the_declared_st
 def test_adopt_refuses_a_missing_id_or_another_type(
     provider: ElasticExtensionProvider, clean_emulator: EmulatorHandle, client: ElasticClient
 ) -> None:
-    plugin = client.create_extension(ExtensionRequest("analyzer", "plugin", "8.11.3", ""))
+    plugin = client.post_extension(ExtensionRequest("analyzer", "plugin", "8.11.3", ""))
 
     with pytest.raises(ElasticExtensionError, match="is a plugin, but extension_type is 'bundle'"):
         provider.create(checked(provider, adopt_id=plugin.id))

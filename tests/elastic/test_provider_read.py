@@ -36,7 +36,7 @@ def test_metadata_changed_behind_pulumis_back_shows_as_a_planned_update(
     provider: ElasticExtensionProvider, client: ElasticClient, zip_file: Path
 ) -> None:
     extension_id, props, outs = _created(provider, file_path=str(zip_file))
-    client.update_extension(extension_id, ExtensionRequest("renamed", "bundle", "7.*", "edited", None))
+    client.post_extension_metadata(extension_id, ExtensionRequest("renamed", "bundle", "7.*", "edited", None))
 
     result = provider.read(extension_id, outs)
 
@@ -50,7 +50,7 @@ def test_a_file_replaced_behind_pulumis_back_is_marked_so_the_next_preview_reupl
     provider: ElasticExtensionProvider, client: ElasticClient, zip_file: Path, tmp_path: Path
 ) -> None:
     extension_id, props, outs = _created(provider, file_path=str(zip_file))
-    client.upload_extension_file(extension_id, make_zip(tmp_path / "other.zip", {"other.txt": "x" * 500}))
+    client.put_extension_file(extension_id, make_zip(tmp_path / "other.zip", {"other.txt": "x" * 500}))
 
     first = provider.read(extension_id, outs).outs or {}
     second = provider.read(extension_id, first).outs or {}
@@ -67,7 +67,7 @@ def test_a_file_changed_behind_pulumis_back_is_detected_with_download_url_too(
 ) -> None:
     with serve_directory(zip_file.parent) as base_url:
         extension_id, props, outs = _created(provider, download_url=f"{base_url}/{zip_file.name}")
-    client.upload_extension_file(extension_id, make_zip(tmp_path / "other.zip", {"other.txt": "y" * 900}))
+    client.put_extension_file(extension_id, make_zip(tmp_path / "other.zip", {"other.txt": "y" * 900}))
 
     refreshed = provider.read(extension_id, outs).outs or {}
 

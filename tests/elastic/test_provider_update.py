@@ -70,7 +70,7 @@ def test_a_drifted_file_is_repaired_by_the_next_update(
     tmp_path: Path,
 ) -> None:
     extension_id, outs = _created(provider, file_path=str(zip_file))
-    client.upload_extension_file(extension_id, make_zip(tmp_path / "other.zip", {"other.txt": "z" * 700}))
+    client.put_extension_file(extension_id, make_zip(tmp_path / "other.zip", {"other.txt": "z" * 700}))
     refreshed = provider.read(extension_id, outs).outs or {}
     news = checked(provider, file_path=str(zip_file))
 
@@ -91,7 +91,7 @@ def test_a_drifted_download_is_repaired_by_fetching_it_again(
     with serve_directory(zip_file.parent) as base_url:
         url = f"{base_url}/{zip_file.name}"
         extension_id, outs = _created(provider, download_url=url)
-        client.upload_extension_file(extension_id, make_zip(tmp_path / "other.zip", {"other.txt": "w" * 800}))
+        client.put_extension_file(extension_id, make_zip(tmp_path / "other.zip", {"other.txt": "w" * 800}))
         refreshed = provider.read(extension_id, outs).outs or {}
 
         provider.update(extension_id, refreshed, checked(provider, download_url=url))

@@ -30,7 +30,7 @@ def create(props: Mapping[str, Any]) -> CreateResult:
         return _adopt(client, str(props["adopt_id"]), props)
     request = extension_request(props)
     created = create_once(
-        lambda: client.create_extension(request),
+        lambda: client.post_extension(request),
         lambda since: _created_since(client, request, since),
         lambda extension: f"{extension.id} ({extension.name})",
         client.settings,
@@ -127,7 +127,7 @@ def _adopt(client: ElasticClient, adopt_id: str, props: Mapping[str, Any]) -> Cr
         )
     request = extension_request(props)
     if not current.matches(request) or current.download_url != request.download_url:
-        client.update_extension(adopt_id, request)
+        client.post_extension_metadata(adopt_id, request)
     if props.get("file_path"):
         # What the adopted extension holds is unknown: upload the declared file.
         upload(client, adopt_id, str(props["file_path"]))

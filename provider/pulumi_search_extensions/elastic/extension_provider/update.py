@@ -25,7 +25,7 @@ def update(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) 
     try:
         if _metadata_changed(olds, news) or _refetch_needed(olds, news):
             # The service copies download_url again on every update that carries one.
-            client.update_extension(extension_id, extension_request(news))
+            client.post_extension_metadata(extension_id, extension_request(news))
         if needs_upload(olds, news):
             upload(client, extension_id, str(news["file_path"]))
     except ApiError as error:
