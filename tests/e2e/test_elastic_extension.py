@@ -11,10 +11,12 @@ import pulumi
 import pytest
 from pulumi import automation as auto
 
-from elastic.helpers import elastic_extensions, emulator_client, make_zip, request_counts, serve_directory
+from elastic.helpers import elastic_extensions, emulator_client, make_zip
 from pulumi_search_extensions import ElasticExtension, ElasticExtensionArgs
 from pulumi_search_extensions.elastic.client import ExtensionRequest
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.calls import vendor_calls
+from support.servers import serve_directory
 
 from .state_vs_emulator import assert_state_matches_emulator
 
@@ -73,7 +75,7 @@ def test_file_extension_preview_up_noop_reupload_refresh_drift_replace_and_destr
 
     # Preview: an honest plan and not a single API call.
     assert stack.preview(on_output=_quiet).change_summary == {"create": 2}
-    assert request_counts(clean_emulator) == {}
+    assert vendor_calls(clean_emulator, "/api/v1/") == {}
 
     up = stack.up(on_output=_quiet)
     assert up.summary.resource_changes == {"create": 2}
@@ -90,7 +92,7 @@ def test_file_extension_preview_up_noop_reupload_refresh_drift_replace_and_destr
 
     clean_emulator.admin.clear_requests()
     assert stack.up(on_output=_quiet).summary.resource_changes == {"same": 2}
-    assert request_counts(clean_emulator) == {}  # no perpetual diff, nothing written
+    assert vendor_calls(clean_emulator, "/api/v1/") == {}  # no perpetual diff, nothing written
 
     # A changed file is a planned update and is uploaded again, to the same extension.
     make_zip(archive, {"dictionaries/synonyms.txt": "laptop, notebook, portable computer\n"})
@@ -177,7 +179,7 @@ def test_bad_input_fails_the_preview_and_wrong_credentials_fail_up_with_one_clea
         bad.preview(on_output=_quiet)
     assert "version: '8.*' is not valid for a plugin" in str(preview_error.value)
     assert "file_path:" in str(preview_error.value) and "does not exist" in str(preview_error.value)
-    assert request_counts(clean_emulator) == {}
+    assert vendor_calls(clean_emulator, "/api/v1/") == {}
 
     def good_program() -> None:
         ElasticExtension("analyzer", extension_type="plugin", version="8.11.3")

@@ -10,15 +10,6 @@ from pathlib import Path
 import pytest
 import requests
 
-from elastic.helpers import (
-    EXTENSION_ROUTE,
-    EXTENSIONS_ROUTE,
-    elastic_extensions,
-    emulator_client,
-    fault_rule,
-    make_zip,
-    request_counts,
-)
 from pulumi_search_extensions._http import ApiError, HttpSettings
 from pulumi_search_extensions.elastic.client import (
     ElasticClient,
@@ -27,6 +18,9 @@ from pulumi_search_extensions.elastic.client import (
     parse_elastic_error,
 )
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.calls import fault_rule, vendor_calls
+
+from .helpers import EXTENSION_ROUTE, EXTENSIONS_ROUTE, elastic_extensions, emulator_client, make_zip
 
 
 def test_every_operation_round_trips(client: ElasticClient, clean_emulator: EmulatorHandle, zip_file: Path) -> None:
@@ -122,7 +116,7 @@ def test_a_failed_upload_attempt_is_retried_from_the_start_of_the_file(
 
     [stored] = elastic_extensions(clean_emulator)
     assert stored["file_sha256"] == hashlib.sha256(archive.read_bytes()).hexdigest()
-    assert request_counts(clean_emulator)[f"PUT {EXTENSION_ROUTE}"] == 2
+    assert vendor_calls(clean_emulator, "/api/v1/")[f"PUT {EXTENSION_ROUTE}"] == 2
 
 
 def test_reads_are_retried_on_throttling_and_server_errors(
@@ -133,7 +127,7 @@ def test_reads_are_retried_on_throttling_and_server_errors(
     )
 
     assert client.list_extensions() == []
-    assert request_counts(clean_emulator)[f"GET {EXTENSIONS_ROUTE}"] == 3
+    assert vendor_calls(clean_emulator, "/api/v1/")[f"GET {EXTENSIONS_ROUTE}"] == 3
 
 
 def test_the_create_post_is_never_retried_blindly(client: ElasticClient, clean_emulator: EmulatorHandle) -> None:
@@ -143,7 +137,7 @@ def test_the_create_post_is_never_retried_blindly(client: ElasticClient, clean_e
         client.post_extension(ExtensionRequest("synonyms", "bundle", "8.*"))
 
     assert raised.value.status == 503 and raised.value.code == "root.service_unavailable"
-    assert request_counts(clean_emulator)[f"POST {EXTENSIONS_ROUTE}"] == 1
+    assert vendor_calls(clean_emulator, "/api/v1/")[f"POST {EXTENSIONS_ROUTE}"] == 1
 
 
 def test_an_upload_is_not_cut_by_the_call_time_limit_or_the_retry_budget(

@@ -9,11 +9,13 @@ from pathlib import Path
 import dill
 import pytest
 
-from elastic.helpers import checked, configured_provider
 from pulumi_search_extensions import ElasticExtension, ElasticExtensionArgs
 from pulumi_search_extensions.elastic.extension import default_extension_name
 from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 from pulumi_search_extensions.elastic.extension_provider.schema import COMPUTED_KEYS, SECRET_KEYS
+from support.providers import configured_provider
+
+from .helpers import checked
 
 
 def test_the_default_name_is_the_resource_name_made_valid() -> None:
@@ -37,7 +39,9 @@ def test_the_resource_takes_args_or_keywords_but_not_both() -> None:
 
 
 def test_the_provider_keeps_no_state_so_nothing_secret_is_pickled_into_pulumi_state() -> None:
-    provider = configured_provider({"ec:apikey": "very-secret-key", "ec:password": "very-secret-password"})
+    provider = configured_provider(
+        ElasticExtensionProvider, {"ec:apikey": "very-secret-key", "ec:password": "very-secret-password"}
+    )
 
     assert vars(provider) == {}
     pickled = dill.dumps(provider, recurse=True)

@@ -7,11 +7,14 @@ from typing import Any
 
 import pytest
 
-from elastic.helpers import checked, configured_provider, make_zip, serve_directory
 from pulumi_search_extensions.elastic.client import ElasticClient, ExtensionRequest
 from pulumi_search_extensions.elastic.extension_provider.errors import ElasticExtensionError
 from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle, run_emulator
+from support.providers import configured_provider
+from support.servers import serve_directory
+
+from ..helpers import checked, make_zip
 
 
 def _created(provider: ElasticExtensionProvider, **inputs: Any) -> tuple[str, dict[str, Any], dict[str, Any]]:
@@ -89,7 +92,8 @@ def test_an_extension_deleted_behind_pulumis_back_is_gone_on_elastic_cloud_403(
 def test_on_ece_a_404_means_gone_and_basic_auth_works(zip_file: Path) -> None:
     with run_emulator(elastic_mode="ece") as ece:
         provider = configured_provider(
-            {"ec:endpoint": ece.url, "ec:username": ece.elastic_username, "ec:password": ece.elastic_password}
+            ElasticExtensionProvider,
+            {"ec:endpoint": ece.url, "ec:username": ece.elastic_username, "ec:password": ece.elastic_password},
         )
         extension_id, _, outs = _created(provider, file_path=str(zip_file))
         assert provider.read(extension_id, outs).id == extension_id

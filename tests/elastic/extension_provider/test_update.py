@@ -8,18 +8,14 @@ from typing import Any
 
 import pytest
 
-from elastic.helpers import (
-    EXTENSION_ROUTE,
-    checked,
-    elastic_extensions,
-    make_zip,
-    request_counts,
-    serve_directory,
-)
 from pulumi_search_extensions.elastic.client import ElasticClient
 from pulumi_search_extensions.elastic.extension_provider.errors import ElasticExtensionError
 from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.calls import vendor_calls
+from support.servers import serve_directory
+
+from ..helpers import EXTENSION_ROUTE, checked, elastic_extensions, make_zip
 
 
 def _created(provider: ElasticExtensionProvider, **inputs: Any) -> tuple[str, dict[str, Any]]:
@@ -38,7 +34,7 @@ def test_changed_metadata_is_posted_without_uploading_the_unchanged_file(
 
     [stored] = elastic_extensions(clean_emulator)
     assert (stored["name"], stored["version"], stored["description"]) == ("synonyms-v2", "8.11.*", "new")
-    counts = request_counts(clean_emulator)
+    counts = vendor_calls(clean_emulator, "/api/v1/")
     assert counts[f"POST {EXTENSION_ROUTE}"] == 1 and f"PUT {EXTENSION_ROUTE}" not in counts
     assert (result.outs or {})["name"] == "synonyms-v2"
     assert provider.diff(extension_id, result.outs or {}, news).changes is False
@@ -57,7 +53,7 @@ def test_a_changed_file_is_uploaded_again_without_posting_unchanged_metadata(
 
     [stored] = elastic_extensions(clean_emulator)
     assert stored["file_sha256"] == hashlib.sha256(zip_file.read_bytes()).hexdigest()
-    counts = request_counts(clean_emulator)
+    counts = vendor_calls(clean_emulator, "/api/v1/")
     assert counts[f"PUT {EXTENSION_ROUTE}"] == 1 and f"POST {EXTENSION_ROUTE}" not in counts
     assert (result.outs or {})["file_size"] == zip_file.stat().st_size
 
@@ -110,7 +106,7 @@ def test_a_credentials_only_change_is_recorded_without_writing(
     result = provider.update(extension_id, outs, news)
 
     assert (result.outs or {})["api_key"] == clean_emulator.elastic_api_key  # a (secret) input, so kept
-    assert set(request_counts(clean_emulator)) == {f"GET {EXTENSION_ROUTE}"}
+    assert set(vendor_calls(clean_emulator, "/api/v1/")) == {f"GET {EXTENSION_ROUTE}"}
 
 
 def test_update_of_an_extension_deleted_meanwhile_says_to_refresh(
