@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ..._inputs import is_unknown
@@ -15,38 +16,97 @@ PLUGIN_VERSION_PATTERN = re.compile(r"\d+\.\d+\.\d+")
 # A bundle may pin a version or leave its tail open: `*`, `8.*`, `8.11.*`, `8.11.3`.
 BUNDLE_VERSION_PATTERN = re.compile(r"\*|\d+\.\*|\d+\.\d+\.\*|\d+\.\d+\.\d+")
 
-# What the service stores, sent in full by create and update.
-METADATA_KEYS = ("name", "extension_type", "version", "description", "download_url")
-# Where the file comes from and what it is: `file_sha256` is computed by check, never an argument.
-FILE_KEYS = ("file_path", "file_sha256")
-# How to reach the service. `endpoint` is resolved by check (argument, config or environment); the
-# credentials are stored only when they were resource arguments (then as secrets).
-CONNECTION_KEYS = ("endpoint", "api_key", "username", "password", "insecure")
-INPUT_KEYS = (*METADATA_KEYS, *FILE_KEYS, "adopt_id", *CONNECTION_KEYS)
-# What the service reports, never compared by diff.
-OUTPUT_ONLY_KEYS = ("extension_id", "url", "file_size", "file_last_modified", "deployments")
-# The resource's outputs that no program sets: registered empty by `ElasticExtension`, filled by the provider.
-COMPUTED_KEYS = ("file_sha256", *OUTPUT_ONLY_KEYS)
-# Credentials given as arguments are secrets in the state, in outputs as in inputs.
-SECRET_KEYS = ("api_key", "password")
 
-# The API ignores a type change and the object lives at one endpoint: both need a new extension.
-REPLACE_KEYS = ("extension_type", "endpoint")
-# `adopt_id` only matters at creation (like Pulumi's `import` option): later changes are ignored.
-DIFF_KEYS = tuple(key for key in INPUT_KEYS if key != "adopt_id")
+@dataclass(frozen=True)
+class Property:
+    """What a property of the resource is, beyond its name and type (the metadata of its field).
+
+    Attributes:
+        replaces: a change needs a new extension.
+        secret: a secret in the state, in outputs as in inputs.
+        output_only: reported by the service; never an input, never compared by diff.
+        argument: a program may set it (False for what check computes, such as the file's hash).
+        compared: diff compares it (False for what only matters at creation).
+        blank_is_absent: "" means the same as no value.
+    """
+
+    replaces: bool = False
+    secret: bool = False
+    output_only: bool = False
+    argument: bool = True
+    compared: bool = True
+    blank_is_absent: bool = False
+
+
+def _prop(default: Any = None, **meta: bool) -> Any:
+    return field(default=default, metadata={"property": Property(**meta)})
+
+
+def _output(**meta: bool) -> Any:
+    return _prop(output_only=True, argument=False, compared=False, **meta)
+
+
+@dataclass(frozen=True)
+class ExtensionProperties:
+    """Every property of an `ElasticExtension`, declared once; the key tuples below follow from it.
+
+    A field's default is what an absent value means (diff compares it, check fills it in).
+    """
+
+    # What the service stores, sent in full by create and update (the fields of `ExtensionRequest`).
+    name: str | None = _prop()
+    # The API ignores a type change: a new one needs a new extension.
+    extension_type: str | None = _prop(replaces=True)
+    version: str | None = _prop()
+    description: str = _prop("")
+    download_url: str | None = _prop(blank_is_absent=True)
+    # Where the file comes from and what it is: check hashes `file_path` (a changed file plans an update).
+    file_path: str | None = _prop(blank_is_absent=True)
+    file_sha256: str | None = _prop(argument=False, blank_is_absent=True)
+    # Only matters at creation (like Pulumi's `import` option): later changes are ignored.
+    adopt_id: str | None = _prop(compared=False, blank_is_absent=True)
+    # How to reach the service. `endpoint` is resolved by check (argument, config or environment) and the
+    # object lives at one endpoint; credentials are stored only when they were resource arguments.
+    endpoint: str | None = _prop(replaces=True)
+    api_key: str | None = _prop(secret=True)
+    username: str | None = _prop(blank_is_absent=True)
+    password: str | None = _prop(secret=True)
+    insecure: bool | None = _prop()
+    # What the service reports.
+    extension_id: str | None = _output()
+    url: str | None = _output()
+    file_size: int | None = _output()
+    file_last_modified: str | None = _output()
+    deployments: tuple[str, ...] | None = _output()
+
+
+def _keys(where: Callable[[Property], bool]) -> tuple[str, ...]:
+    return tuple(item.name for item in fields(ExtensionProperties) if where(item.metadata["property"]))
+
+
+METADATA_KEYS = tuple(item.name for item in fields(ExtensionRequest))
+INPUT_KEYS = _keys(lambda prop: not prop.output_only)
+OUTPUT_ONLY_KEYS = _keys(lambda prop: prop.output_only)
+# The outputs no program sets: `ElasticExtension` registers them empty, the provider fills them.
+COMPUTED_KEYS = _keys(lambda prop: not prop.argument)
+SECRET_KEYS = _keys(lambda prop: prop.secret)
+REPLACE_KEYS = _keys(lambda prop: prop.replaces)
+DIFF_KEYS = _keys(lambda prop: prop.compared)
+DEFAULTS = {item.name: item.default for item in fields(ExtensionProperties) if item.default is not None}
+_BLANK_IS_ABSENT = _keys(lambda prop: prop.blank_is_absent)
 
 DRIFT_MARK = "drifted"
 
 
 def normalized(key: str, value: Any) -> Any:
-    """The value diff compares: an absent description is "", an empty URL or path is absent."""
+    """The value diff compares: an absent value is its default (description ""), a blank URL or path is absent."""
     if is_unknown(value):
         return value
-    if key == "description":
-        return value if value is not None else ""
+    if value is None and key in DEFAULTS:
+        return DEFAULTS[key]
     if key == "insecure":
         return bool(value) if not isinstance(value, str) else value
-    if key in ("download_url", "file_path", "file_sha256", "adopt_id", "username") and value == "":
+    if key in _BLANK_IS_ABSENT and value == "":
         return None
     return value
 
