@@ -76,7 +76,7 @@ class ExtensionRequest:
         extension_type: `bundle` or `plugin` (fixed after creation).
         version: `x.y.z` for a plugin; a bundle may use wildcards such as `8.*` or `*`.
         description: free text.
-        download_url: where the service fetches the file (pattern A), or None.
+        download_url: where the service fetches the file from, or None when the file is uploaded.
     """
 
     name: str
@@ -86,7 +86,7 @@ class ExtensionRequest:
     download_url: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON body; `download_url` only when set (pattern B leaves it out)."""
+        """The JSON body; `download_url` only when set (an uploaded file has none)."""
         body: dict[str, Any] = {
             "name": self.name,
             "extension_type": self.extension_type,

@@ -1,4 +1,4 @@
-"""ElasticExtensionProvider.create: both patterns, exactly one extension, nothing left behind on failure."""
+"""ElasticExtensionProvider.create: with download_url or file_path, exactly one extension, nothing left behind."""
 
 from __future__ import annotations
 

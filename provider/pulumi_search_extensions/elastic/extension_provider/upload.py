@@ -1,4 +1,4 @@
-"""upload: send the extension's zip file (pattern B), streamed from disk."""
+"""upload: send the extension's zip file from `file_path` (PUT), streamed from disk."""
 
 from __future__ import annotations
 
