@@ -120,11 +120,11 @@ def child_provider(url: str, file_path: str, api_key: str) -> dict[str, Any]:
 
 
 def _time_uploads() -> list[tuple[float, float, float]]:
-    """A probe around `ElasticClient.upload_extension_file` (in this child only): the (start, end) of each PUT."""
+    """A probe around `ElasticClient.put_extension_file` (in this child only): the (start, end) of each PUT."""
     from pulumi_search_extensions.elastic.client import ElasticClient
 
     spans: list[tuple[float, float, float]] = []
-    upload = ElasticClient.upload_extension_file
+    upload = ElasticClient.put_extension_file
 
     def timed_upload(self: ElasticClient, extension_id: str, file_path: Any) -> Any:
         start, cpu = time.monotonic(), time.process_time()
@@ -133,7 +133,7 @@ def _time_uploads() -> list[tuple[float, float, float]]:
         finally:
             spans.append((start, time.monotonic(), time.process_time() - cpu))
 
-    ElasticClient.upload_extension_file = timed_upload  # type: ignore[method-assign]
+    ElasticClient.put_extension_file = timed_upload  # type: ignore[method-assign]
     return spans
 
 
@@ -375,7 +375,7 @@ def tables(result: StreamingResult) -> list[Table]:
         rows,
         [
             "provider create = POST + PUT (the file) + GET; update = PUT (the file) + GET; create/update PUT = that "
-            "PUT alone (timed by a probe around ElasticClient.upload_extension_file); check = validation + SHA-256.",
+            "PUT alone (timed by a probe around ElasticClient.put_extension_file); check = validation + SHA-256.",
             "plain upload = one requests.put(data=<open file>); reupload = the same again (replacing the stored "
             "file, like update); plain hash = hashlib, 1 MiB blocks.",
             "client CPU s: CPU time of the child process during the phase (what the client side costs, whatever "

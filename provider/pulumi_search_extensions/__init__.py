@@ -38,7 +38,7 @@ _EXPORTS = {
     "CoveoSourceExtensionsArgs": ".coveo.source_extensions",
     "ElasticExtension": ".elastic.extension",
     "ElasticExtensionArgs": ".elastic.extension",
-    "ElasticExtensionError": ".elastic.operations.errors",
+    "ElasticExtensionError": ".elastic.extension_provider.errors",
 }
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from .coveo.extension import CoveoExtension, CoveoExtensionArgs
     from .coveo.source_extensions import CoveoSourceExtensions, CoveoSourceExtensionsArgs
     from .elastic.extension import ElasticExtension, ElasticExtensionArgs
-    from .elastic.operations.errors import ElasticExtensionError
+    from .elastic.extension_provider.errors import ElasticExtensionError
 
 # A failed `pulumi preview`/`up` would otherwise end with Pulumi's KeyboardInterrupt traceback and a 5 s wait.
 exit_quietly_when_cancelled()

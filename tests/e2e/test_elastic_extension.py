@@ -11,10 +11,12 @@ import pulumi
 import pytest
 from pulumi import automation as auto
 
-from elastic.helpers import elastic_extensions, emulator_client, make_zip, request_counts, serve_directory
+from elastic.helpers import elastic_extensions, emulator_client, make_zip
 from pulumi_search_extensions import ElasticExtension, ElasticExtensionArgs
 from pulumi_search_extensions.elastic.client import ExtensionRequest
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.calls import vendor_calls
+from support.servers import serve_directory
 
 from .state_vs_emulator import assert_state_matches_emulator
 
@@ -73,7 +75,7 @@ def test_file_extension_preview_up_noop_reupload_refresh_drift_replace_and_destr
 
     # Preview: an honest plan and not a single API call.
     assert stack.preview(on_output=_quiet).change_summary == {"create": 2}
-    assert request_counts(clean_emulator) == {}
+    assert vendor_calls(clean_emulator, "/api/v1/") == {}
 
     up = stack.up(on_output=_quiet)
     assert up.summary.resource_changes == {"create": 2}
@@ -90,7 +92,7 @@ def test_file_extension_preview_up_noop_reupload_refresh_drift_replace_and_destr
 
     clean_emulator.admin.clear_requests()
     assert stack.up(on_output=_quiet).summary.resource_changes == {"same": 2}
-    assert request_counts(clean_emulator) == {}  # no perpetual diff, nothing written
+    assert vendor_calls(clean_emulator, "/api/v1/") == {}  # no perpetual diff, nothing written
 
     # A changed file is a planned update and is uploaded again, to the same extension.
     make_zip(archive, {"dictionaries/synonyms.txt": "laptop, notebook, portable computer\n"})
@@ -100,8 +102,8 @@ def test_file_extension_preview_up_noop_reupload_refresh_drift_replace_and_destr
 
     # Changes behind Pulumi's back show after a refresh and the next up puts things back.
     client = emulator_client(clean_emulator)
-    client.update_extension(stored["id"], ExtensionRequest("renamed-by-hand", "bundle", "8.11.3", "Synonyms"))
-    client.upload_extension_file(stored["id"], make_zip(tmp_path / "other.zip", {"other.txt": "hand made"}))
+    client.post_extension_metadata(stored["id"], ExtensionRequest("renamed-by-hand", "bundle", "8.11.3", "Synonyms"))
+    client.put_extension_file(stored["id"], make_zip(tmp_path / "other.zip", {"other.txt": "hand made"}))
     stack.refresh(on_output=_quiet)
     assert stack.preview(on_output=_quiet).change_summary == {"same": 1, "update": 1}
     stack.up(on_output=_quiet)
@@ -128,7 +130,7 @@ def test_adopting_an_extension_fetched_from_a_url_with_a_secret_key_argument(
     new_stack: Any, clean_emulator: EmulatorHandle, tmp_path: Path
 ) -> None:
     archive = make_zip(tmp_path / "stopwords.zip", {"stopwords.txt": "a\nthe\n"})
-    existing = emulator_client(clean_emulator).create_extension(
+    existing = emulator_client(clean_emulator).post_extension(
         ExtensionRequest("hand-made", "bundle", "7.*", "made in the console")
     )
 
@@ -177,7 +179,7 @@ def test_bad_input_fails_the_preview_and_wrong_credentials_fail_up_with_one_clea
         bad.preview(on_output=_quiet)
     assert "version: '8.*' is not valid for a plugin" in str(preview_error.value)
     assert "file_path:" in str(preview_error.value) and "does not exist" in str(preview_error.value)
-    assert request_counts(clean_emulator) == {}
+    assert vendor_calls(clean_emulator, "/api/v1/") == {}
 
     def good_program() -> None:
         ElasticExtension("analyzer", extension_type="plugin", version="8.11.3")

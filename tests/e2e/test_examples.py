@@ -19,8 +19,8 @@ import pytest
 import yaml
 from pulumi import automation as auto
 
-from elastic.helpers import serve_directory
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.servers import serve_directory
 
 from .state_vs_emulator import (
     assert_state_matches_emulator,

@@ -20,9 +20,10 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 
-from elastic.helpers import make_zip, serve_directory
+from elastic.helpers import make_zip
 from pulumi_search_extensions import CoveoExtension, CoveoSourceExtensions, ElasticExtension
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.servers import serve_directory
 
 from .conftest import TOOLS_BIN
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from elastic.helpers import serve_directory
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.servers import serve_directory
 
 from .conftest import REPO_ROOT
 from .readme_walkthrough import script, step_outputs, walkthrough

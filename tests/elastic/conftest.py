@@ -6,16 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from elastic.helpers import configured_provider, emulator_client, emulator_config, make_zip
 from pulumi_search_extensions.elastic.client import ElasticClient
-from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider
+from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.providers import configured_provider, elastic_stack_config
+
+from .helpers import emulator_client, make_zip
 
 
 @pytest.fixture
 def provider(clean_emulator: EmulatorHandle) -> ElasticExtensionProvider:
     """A provider whose stack config points at a clean emulator (fast retries)."""
-    return configured_provider(emulator_config(clean_emulator))
+    return configured_provider(ElasticExtensionProvider, elastic_stack_config(clean_emulator))
 
 
 @pytest.fixture

@@ -10,15 +10,6 @@ from pathlib import Path
 import pytest
 import requests
 
-from elastic.helpers import (
-    EXTENSION_ROUTE,
-    EXTENSIONS_ROUTE,
-    elastic_extensions,
-    emulator_client,
-    fault_rule,
-    make_zip,
-    request_counts,
-)
 from pulumi_search_extensions._http import ApiError, HttpSettings
 from pulumi_search_extensions.elastic.client import (
     ElasticClient,
@@ -27,16 +18,19 @@ from pulumi_search_extensions.elastic.client import (
     parse_elastic_error,
 )
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.calls import fault_rule, vendor_calls
+
+from .helpers import EXTENSION_ROUTE, EXTENSIONS_ROUTE, elastic_extensions, emulator_client, make_zip
 
 
 def test_every_operation_round_trips(client: ElasticClient, clean_emulator: EmulatorHandle, zip_file: Path) -> None:
-    created = client.create_extension(ExtensionRequest("synonyms", "bundle", "8.*", "first"))
+    created = client.post_extension(ExtensionRequest("synonyms", "bundle", "8.*", "first"))
     assert created.url == f"repo://{created.id}" and created.file is None and created.created
 
-    uploaded = client.upload_extension_file(created.id, zip_file)
+    uploaded = client.put_extension_file(created.id, zip_file)
     assert uploaded.file is not None and uploaded.file.size == zip_file.stat().st_size
 
-    updated = client.update_extension(created.id, ExtensionRequest("synonyms", "bundle", "8.11.*", "second"))
+    updated = client.post_extension_metadata(created.id, ExtensionRequest("synonyms", "bundle", "8.11.*", "second"))
     assert (updated.version, updated.description) == ("8.11.*", "second")
 
     clean_emulator.admin.create_deployment("search-prod", [created.id])
@@ -55,7 +49,7 @@ def test_the_endpoint_may_be_given_with_or_without_api_v1(clean_emulator: Emulat
 
 
 def test_delete_removes_and_a_deleted_id_answers_403_on_elastic_cloud(client: ElasticClient) -> None:
-    created = client.create_extension(ExtensionRequest("synonyms", "bundle", "8.*"))
+    created = client.post_extension(ExtensionRequest("synonyms", "bundle", "8.*"))
 
     client.delete_extension(created.id)
 
@@ -73,7 +67,7 @@ def test_errors_carry_status_codes_and_messages_but_never_the_key(clean_emulator
 
     client = emulator_client(clean_emulator)
     with pytest.raises(ApiError) as invalid:
-        client.create_extension(ExtensionRequest("bad name", "plugin", "8.*"))
+        client.post_extension(ExtensionRequest("bad name", "plugin", "8.*"))
     error = invalid.value
     assert error.status == 400 and error.code == "extensions.invalid_name, extensions.invalid_version"
     assert "Invalid extension name [bad name]" in error.message and "(fields: version)" in error.message
@@ -97,11 +91,11 @@ def test_upload_streams_the_file_in_constant_memory(
     client: ElasticClient, clean_emulator: EmulatorHandle, tmp_path: Path
 ) -> None:
     archive = make_zip(tmp_path / "large.zip", stored_bytes=16 * 1024 * 1024)
-    created = client.create_extension(ExtensionRequest("large", "bundle", "8.*"))
+    created = client.post_extension(ExtensionRequest("large", "bundle", "8.*"))
 
     tracemalloc.start()
     try:
-        client.upload_extension_file(created.id, archive)
+        client.put_extension_file(created.id, archive)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -115,14 +109,14 @@ def test_a_failed_upload_attempt_is_retried_from_the_start_of_the_file(
     client: ElasticClient, clean_emulator: EmulatorHandle, tmp_path: Path
 ) -> None:
     archive = make_zip(tmp_path / "retried.zip", stored_bytes=512 * 1024)
-    created = client.create_extension(ExtensionRequest("retried", "bundle", "8.*"))
+    created = client.post_extension(ExtensionRequest("retried", "bundle", "8.*"))
     clean_emulator.admin.set_faults(fault_rule("PUT", EXTENSION_ROUTE, faults={"503": 1}, max_faults=1))
 
-    client.upload_extension_file(created.id, archive)
+    client.put_extension_file(created.id, archive)
 
     [stored] = elastic_extensions(clean_emulator)
     assert stored["file_sha256"] == hashlib.sha256(archive.read_bytes()).hexdigest()
-    assert request_counts(clean_emulator)[f"PUT {EXTENSION_ROUTE}"] == 2
+    assert vendor_calls(clean_emulator, "/api/v1/")[f"PUT {EXTENSION_ROUTE}"] == 2
 
 
 def test_reads_are_retried_on_throttling_and_server_errors(
@@ -133,17 +127,17 @@ def test_reads_are_retried_on_throttling_and_server_errors(
     )
 
     assert client.list_extensions() == []
-    assert request_counts(clean_emulator)[f"GET {EXTENSIONS_ROUTE}"] == 3
+    assert vendor_calls(clean_emulator, "/api/v1/")[f"GET {EXTENSIONS_ROUTE}"] == 3
 
 
 def test_the_create_post_is_never_retried_blindly(client: ElasticClient, clean_emulator: EmulatorHandle) -> None:
     clean_emulator.admin.set_faults(fault_rule("POST", EXTENSIONS_ROUTE, faults={"503": 1}, max_faults=1))
 
     with pytest.raises(ApiError) as raised:
-        client.create_extension(ExtensionRequest("synonyms", "bundle", "8.*"))
+        client.post_extension(ExtensionRequest("synonyms", "bundle", "8.*"))
 
     assert raised.value.status == 503 and raised.value.code == "root.service_unavailable"
-    assert request_counts(clean_emulator)[f"POST {EXTENSIONS_ROUTE}"] == 1
+    assert vendor_calls(clean_emulator, "/api/v1/")[f"POST {EXTENSIONS_ROUTE}"] == 1
 
 
 def test_an_upload_is_not_cut_by_the_call_time_limit_or_the_retry_budget(
@@ -152,10 +146,10 @@ def test_an_upload_is_not_cut_by_the_call_time_limit_or_the_retry_budget(
     # The service takes 1.2 s to answer; metadata calls give up after 0.4 s between bytes.
     settings = HttpSettings(timeout=0.4, retry_budget=0.2, max_retries=0)
     client = ElasticClient(clean_emulator.url, f"ApiKey {clean_emulator.elastic_api_key}", settings, upload_timeout=5.0)
-    created = client.create_extension(ExtensionRequest("slow", "bundle", "8.*"))
+    created = client.post_extension(ExtensionRequest("slow", "bundle", "8.*"))
     clean_emulator.admin.set_faults(fault_rule("*", EXTENSION_ROUTE, latency_ms=1200))
 
-    uploaded = client.upload_extension_file(created.id, zip_file)
+    uploaded = client.put_extension_file(created.id, zip_file)
 
     assert uploaded.file is not None
     with pytest.raises(ApiError, match="no answer within the time limit"):

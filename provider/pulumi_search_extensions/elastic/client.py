@@ -1,4 +1,4 @@
-"""`ElasticClient`: one method per Elastic Cloud extensions API operation, over the shared HTTP layer.
+"""`ElasticClient`: one method per Elastic Cloud extensions API call, over the shared HTTP layer.
 
 The client knows paths, bodies and status codes; it knows nothing about Pulumi. Every failure is an
 `ApiError` carrying the HTTP status, the Elastic error codes (`errors[].code`, `x-cloud-error-codes`)
@@ -76,7 +76,7 @@ class ExtensionRequest:
         extension_type: `bundle` or `plugin` (fixed after creation).
         version: `x.y.z` for a plugin; a bundle may use wildcards such as `8.*` or `*`.
         description: free text.
-        download_url: where the service fetches the file (pattern A), or None.
+        download_url: where the service fetches the file from, or None when the file is uploaded.
     """
 
     name: str
@@ -86,7 +86,7 @@ class ExtensionRequest:
     download_url: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON body; `download_url` only when set (pattern B leaves it out)."""
+        """The JSON body; `download_url` only when set (an uploaded file has none)."""
         body: dict[str, Any] = {
             "name": self.name,
             "extension_type": self.extension_type,
@@ -172,7 +172,10 @@ class Extension:
 
 
 class ElasticClient:
-    """One method per operation of the Elastic Cloud (and ECE) extensions API.
+    """One method per call of the Elastic Cloud (and ECE) extensions API, named after its HTTP method.
+
+    `post_extension` is the API's create-extension and `post_extension_metadata` its update-extension: the
+    names `create` and `update` belong to the provider's operations, which make several of these calls.
 
     Args:
         endpoint: the API host, e.g. `https://api.elastic-cloud.com`, with or without `/api/v1`.
@@ -196,13 +199,14 @@ class ElasticClient:
         self._http = HttpClient(SERVICE, self.base_url, auth_header, settings, parse_elastic_error)
 
     def list_extensions(self) -> list[Extension]:
-        """All extensions visible to the credentials (GET, retried)."""
+        """`GET /deployments/extensions`: all extensions visible to the credentials (retried)."""
         response = self._http.request("GET", EXTENSIONS_PATH, idempotent=True)
         items = _json(response).get("extensions") or []
         return [Extension.from_json(item) for item in items if isinstance(item, Mapping)]
 
-    def create_extension(self, request: ExtensionRequest) -> Extension:
-        """Creates an extension (POST, sent once: the caller reconciles an uncertain outcome).
+    def post_extension(self, request: ExtensionRequest) -> Extension:
+        """`POST /deployments/extensions`: creates an extension (sent once: the caller reconciles an uncertain
+        outcome).
 
         With a `download_url` the service fetches the file before answering, so the wait for the answer
         uses the upload time limit.
@@ -218,7 +222,7 @@ class ElasticClient:
         return _extension(response)
 
     def get_extension(self, extension_id: str, *, include_deployments: bool = False) -> Extension:
-        """One extension, with the ids of the deployments using it when asked (GET, retried)."""
+        """`GET /deployments/extensions/{id}`: one extension, with the deployments using it when asked (retried)."""
         response = self._http.request(
             "GET",
             _extension_path(extension_id),
@@ -227,8 +231,8 @@ class ElasticClient:
         )
         return _extension(response)
 
-    def update_extension(self, extension_id: str, request: ExtensionRequest) -> Extension:
-        """Replaces the metadata (POST with the full body: a replace, so retrying it is safe)."""
+    def post_extension_metadata(self, extension_id: str, request: ExtensionRequest) -> Extension:
+        """`POST /deployments/extensions/{id}`: replaces the metadata (the full body: retrying it is safe)."""
         response = self._http.request(
             "POST",
             _extension_path(extension_id),
@@ -238,8 +242,8 @@ class ElasticClient:
         )
         return _extension(response)
 
-    def upload_extension_file(self, extension_id: str, file_path: str | Path) -> Extension:
-        """Uploads the extension's zip file (PUT, raw `application/zip` body streamed from disk, retried).
+    def put_extension_file(self, extension_id: str, file_path: str | Path) -> Extension:
+        """`PUT /deployments/extensions/{id}`: uploads the zip file (raw `application/zip` streamed from disk, retried).
 
         Memory use does not grow with the file: the open file is sent in small blocks (and rewound on a
         retry). There is no total time limit, only `upload_timeout` between bytes.
@@ -256,7 +260,8 @@ class ElasticClient:
         return _extension(response)
 
     def delete_extension(self, extension_id: str) -> None:
-        """Deletes an extension (DELETE, retried; a retry after an applied delete sees it gone)."""
+        """`DELETE /deployments/extensions/{id}`: deletes an extension (retried; a retry after an applied delete
+        sees it gone)."""
         self._http.request("DELETE", _extension_path(extension_id), idempotent=True)
 
     def _transfer_timeout(self) -> float:

@@ -10,13 +10,10 @@ from typing import Any, cast
 import pulumi
 from pulumi.dynamic import Resource
 
-from .provider import ElasticExtensionProvider
+from .extension_provider.provider import ElasticExtensionProvider
+from .extension_provider.schema import COMPUTED_KEYS, SECRET_KEYS
 
 __all__ = ["ElasticExtension", "ElasticExtensionArgs"]
-
-# Credentials given as arguments are secrets in the state, in outputs as in inputs.
-_SECRET_ARGS = ("api_key", "password")
-_OUTPUT_ONLY = ("extension_id", "url", "file_size", "file_last_modified", "file_sha256", "deployments")
 
 
 NO_SOURCE_WARNING = (
@@ -118,11 +115,11 @@ class ElasticExtension(Resource, module="elastic", name="Extension"):
             props["file_path"] = pulumi.Output.from_input(props["file_path"]).apply(
                 lambda path: _absolute(path) if path else path
             )
-        for key in _SECRET_ARGS:
+        for key in SECRET_KEYS:
             if props[key] is not None:
                 props[key] = pulumi.Output.secret(props[key])
-        props.update(dict.fromkeys(_OUTPUT_ONLY))
-        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=list(_SECRET_ARGS))
+        props.update(dict.fromkeys(COMPUTED_KEYS))
+        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=list(SECRET_KEYS))
         super().__init__(
             ElasticExtensionProvider(), resource_name, props, pulumi.ResourceOptions.merge(opts, secret_opts)
         )

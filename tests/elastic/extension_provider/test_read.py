@@ -7,11 +7,14 @@ from typing import Any
 
 import pytest
 
-from elastic.helpers import checked, configured_provider, make_zip, serve_directory
 from pulumi_search_extensions.elastic.client import ElasticClient, ExtensionRequest
-from pulumi_search_extensions.elastic.operations.errors import ElasticExtensionError
-from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider
+from pulumi_search_extensions.elastic.extension_provider.errors import ElasticExtensionError
+from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle, run_emulator
+from support.providers import configured_provider
+from support.servers import serve_directory
+
+from ..helpers import checked, make_zip
 
 
 def _created(provider: ElasticExtensionProvider, **inputs: Any) -> tuple[str, dict[str, Any], dict[str, Any]]:
@@ -36,7 +39,7 @@ def test_metadata_changed_behind_pulumis_back_shows_as_a_planned_update(
     provider: ElasticExtensionProvider, client: ElasticClient, zip_file: Path
 ) -> None:
     extension_id, props, outs = _created(provider, file_path=str(zip_file))
-    client.update_extension(extension_id, ExtensionRequest("renamed", "bundle", "7.*", "edited", None))
+    client.post_extension_metadata(extension_id, ExtensionRequest("renamed", "bundle", "7.*", "edited", None))
 
     result = provider.read(extension_id, outs)
 
@@ -50,7 +53,7 @@ def test_a_file_replaced_behind_pulumis_back_is_marked_so_the_next_preview_reupl
     provider: ElasticExtensionProvider, client: ElasticClient, zip_file: Path, tmp_path: Path
 ) -> None:
     extension_id, props, outs = _created(provider, file_path=str(zip_file))
-    client.upload_extension_file(extension_id, make_zip(tmp_path / "other.zip", {"other.txt": "x" * 500}))
+    client.put_extension_file(extension_id, make_zip(tmp_path / "other.zip", {"other.txt": "x" * 500}))
 
     first = provider.read(extension_id, outs).outs or {}
     second = provider.read(extension_id, first).outs or {}
@@ -67,7 +70,7 @@ def test_a_file_changed_behind_pulumis_back_is_detected_with_download_url_too(
 ) -> None:
     with serve_directory(zip_file.parent) as base_url:
         extension_id, props, outs = _created(provider, download_url=f"{base_url}/{zip_file.name}")
-    client.upload_extension_file(extension_id, make_zip(tmp_path / "other.zip", {"other.txt": "y" * 900}))
+    client.put_extension_file(extension_id, make_zip(tmp_path / "other.zip", {"other.txt": "y" * 900}))
 
     refreshed = provider.read(extension_id, outs).outs or {}
 
@@ -89,7 +92,8 @@ def test_an_extension_deleted_behind_pulumis_back_is_gone_on_elastic_cloud_403(
 def test_on_ece_a_404_means_gone_and_basic_auth_works(zip_file: Path) -> None:
     with run_emulator(elastic_mode="ece") as ece:
         provider = configured_provider(
-            {"ec:endpoint": ece.url, "ec:username": ece.elastic_username, "ec:password": ece.elastic_password}
+            ElasticExtensionProvider,
+            {"ec:endpoint": ece.url, "ec:username": ece.elastic_username, "ec:password": ece.elastic_password},
         )
         extension_id, _, outs = _created(provider, file_path=str(zip_file))
         assert provider.read(extension_id, outs).id == extension_id

@@ -7,11 +7,13 @@ from typing import Any
 
 from pulumi.dynamic import ReadResult
 
+from ..._service_errors import clear_errors
 from .. import connection
-from .errors import get_or_none
+from .errors import explain, get_or_none
 from .schema import file_drift, inputs_of, outputs
 
 
+@clear_errors(explain)
 def read(extension_id: str, props: Mapping[str, Any]) -> ReadResult:
     """Reads the extension; an empty id means it is gone (404, or 403 on Elastic Cloud).
 
@@ -20,7 +22,7 @@ def read(extension_id: str, props: Mapping[str, Any]) -> ReadResult:
     what the provider last uploaded gets a `file_sha256` that no program declares: a planned re-upload.
     """
     client = connection.client_for(props)
-    remote = get_or_none(client, extension_id, props)
+    remote = get_or_none(client, extension_id)
     if remote is None:
         return ReadResult("", {})
     outs = outputs(props, remote)

@@ -14,36 +14,35 @@ from pulumi.dynamic import CreateResult
 
 from ..._create import Identity, claim_adopted, create_once, note_existing, undo_on_failure
 from ..._http import ApiError
+from ..._service_errors import clear_errors
 from .. import connection
 from ..client import ElasticClient, Extension, ExtensionRequest, api_base_url
-from .errors import ElasticExtensionError, explained, get_or_none, is_gone
+from .errors import ElasticExtensionError, explain, get_or_none, is_gone
 from .schema import extension_request, outputs
 from .upload import upload
 
 
+@clear_errors(explain)
 def create(props: Mapping[str, Any]) -> CreateResult:
     """Creates (or adopts) the extension declared by the checked inputs `props`."""
     client = connection.client_for(props)
     if props.get("adopt_id"):
         return _adopt(client, str(props["adopt_id"]), props)
     request = extension_request(props)
-    try:
-        created = create_once(
-            lambda: client.create_extension(request),
-            lambda since: _created_since(client, request, since),
-            lambda extension: f"{extension.id} ({extension.name})",
-            client.settings,
-            what=f"Elastic extension {request.name!r}",
-            adopt_hint="adopt_id=<id>",
-            # What _created_since matches on (Extension.matches): creates with these equal run one at a time.
-            identity=Identity(
-                _scope(client.base_url),
-                (request.name, request.extension_type, request.version, request.description),
-                lambda extension: extension.id,
-            ),
-        )
-    except ApiError as error:
-        raise explained(error, props) from None
+    created = create_once(
+        lambda: client.post_extension(request),
+        lambda since: _created_since(client, request, since),
+        lambda extension: f"{extension.id} ({extension.name})",
+        client.settings,
+        what=f"Elastic extension {request.name!r}",
+        adopt_hint="adopt_id=<id>",
+        # What _created_since matches on (Extension.matches): creates with these equal run one at a time.
+        identity=Identity(
+            _scope(client.base_url),
+            (request.name, request.extension_type, request.version, request.description),
+            lambda extension: extension.id,
+        ),
+    )
     outs = undo_on_failure(
         created.id,
         lambda: _finish(client, created.id, props),
@@ -66,6 +65,7 @@ def note_existing_extension(extension_id: str, olds: Mapping[str, Any]) -> None:
         note_existing(_scope(api_base_url(connection.normalize_endpoint(endpoint))), extension_id)
 
 
+@clear_errors(explain)  # explained here, so that a failed clean-up also names what failed first
 def _finish(client: ElasticClient, extension_id: str, props: Mapping[str, Any]) -> dict[str, Any]:
     """The steps after the POST: upload the file if any; the outputs come from the service's model.
 
@@ -74,8 +74,8 @@ def _finish(client: ElasticClient, extension_id: str, props: Mapping[str, Any]) 
     reconciled from the list, whose entries are not guaranteed to carry the file.
     """
     if props.get("file_path"):
-        return outputs(props, upload(client, extension_id, str(props["file_path"]), props))
-    current = get_or_none(client, extension_id, props)
+        return outputs(props, upload(client, extension_id, str(props["file_path"])))
+    current = get_or_none(client, extension_id)
     if current is None:
         raise ElasticExtensionError(f"Elastic extension {extension_id} was created but cannot be read back")
     return outputs(props, current)
@@ -113,7 +113,7 @@ def _epoch(iso_utc: str) -> float:
 
 def _adopt(client: ElasticClient, adopt_id: str, props: Mapping[str, Any]) -> CreateResult:
     claim_adopted(_scope(client.base_url), adopt_id, "Elastic extension")
-    current = get_or_none(client, adopt_id, props)
+    current = get_or_none(client, adopt_id)
     if current is None:
         raise ElasticExtensionError(
             f"adopt_id: Elastic extension {adopt_id} does not exist at {client.base_url} (or these credentials "
@@ -126,15 +126,12 @@ def _adopt(client: ElasticClient, adopt_id: str, props: Mapping[str, Any]) -> Cr
             f"extension_type={current.extension_type!r}, or remove adopt_id to create a new extension"
         )
     request = extension_request(props)
-    try:
-        if not current.matches(request) or current.download_url != request.download_url:
-            client.update_extension(adopt_id, request)
-        if props.get("file_path"):
-            # What the adopted extension holds is unknown: upload the declared file.
-            upload(client, adopt_id, str(props["file_path"]), props)
-    except ApiError as error:
-        raise explained(error, props) from None
-    adopted = get_or_none(client, adopt_id, props)
+    if not current.matches(request) or current.download_url != request.download_url:
+        client.post_extension_metadata(adopt_id, request)
+    if props.get("file_path"):
+        # What the adopted extension holds is unknown: upload the declared file.
+        upload(client, adopt_id, str(props["file_path"]))
+    adopted = get_or_none(client, adopt_id)
     if adopted is None:
         raise ElasticExtensionError(f"Elastic extension {adopt_id} disappeared while it was being adopted")
     return CreateResult(adopt_id, outputs(props, adopted))

@@ -7,7 +7,7 @@ from typing import Any
 from pulumi.output import Unknown
 
 from pulumi_search_extensions._inputs import UNKNOWN
-from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider
+from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 
 STORED: dict[str, Any] = {
     # Outputs as create stores them.

@@ -1,4 +1,4 @@
-"""ElasticExtensionProvider.create: both patterns, exactly one extension, nothing left behind on failure."""
+"""ElasticExtensionProvider.create: with download_url or file_path, exactly one extension, nothing left behind."""
 
 from __future__ import annotations
 
@@ -7,23 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from elastic.helpers import (
-    EXTENSION_ROUTE,
-    EXTENSIONS_ROUTE,
-    checked,
-    configured_provider,
-    elastic_extensions,
-    emulator_config,
-    fault_rule,
-    make_zip,
-    request_counts,
-    serve_directory,
-)
 from pulumi_search_extensions._create import AmbiguousCreateError
 from pulumi_search_extensions.elastic.client import ElasticClient, ExtensionRequest
-from pulumi_search_extensions.elastic.operations.errors import ElasticExtensionError
-from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider
+from pulumi_search_extensions.elastic.extension_provider.errors import ElasticExtensionError
+from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.calls import fault_rule, vendor_calls
+from support.providers import configured_provider, elastic_stack_config
+from support.servers import serve_directory
+
+from ..helpers import EXTENSION_ROUTE, EXTENSIONS_ROUTE, checked, elastic_extensions, make_zip
 
 
 def test_create_with_file_path_posts_then_uploads_and_records_the_file(
@@ -44,7 +37,7 @@ def test_create_with_file_path_posts_then_uploads_and_records_the_file(
     assert outs["deployments"] == []
     assert (outs["name"], outs["description"], outs["endpoint"]) == ("synonyms", "Synonyms", clean_emulator.url)
     assert outs["api_key"] is None  # it came from stack config: never stored
-    assert request_counts(clean_emulator)[f"POST {EXTENSIONS_ROUTE}"] == 1
+    assert vendor_calls(clean_emulator, "/api/v1/")[f"POST {EXTENSIONS_ROUTE}"] == 1
 
 
 def test_create_with_download_url_lets_the_service_fetch_the_file(
@@ -59,7 +52,7 @@ def test_create_with_download_url_lets_the_service_fetch_the_file(
     assert stored["file_sha256"] == hashlib.sha256(zip_file.read_bytes()).hexdigest()
     outs = result.outs or {}
     assert outs["file_size"] == zip_file.stat().st_size and outs["file_sha256"] is None
-    assert f"PUT {EXTENSION_ROUTE}" not in request_counts(clean_emulator)
+    assert f"PUT {EXTENSION_ROUTE}" not in vendor_calls(clean_emulator, "/api/v1/")
 
 
 def test_an_unreachable_download_url_fails_with_the_service_error_and_creates_nothing(
@@ -80,7 +73,9 @@ def test_an_unreachable_download_url_fails_with_the_service_error_and_creates_no
 def test_a_failed_upload_deletes_the_extension_just_created(clean_emulator: EmulatorHandle, tmp_path: Path) -> None:
     # The emulator accepts 20 MB; the provider's limit is raised so the service refuses the file.
     big = make_zip(tmp_path / "big.zip", stored_bytes=21 * 1024 * 1024)
-    provider = configured_provider(emulator_config(clean_emulator, **{"ec:uploadLimitMb": "100"}))
+    provider = configured_provider(
+        ElasticExtensionProvider, elastic_stack_config(clean_emulator, **{"ec:uploadLimitMb": "100"})
+    )
     props = checked(provider, file_path=str(big))
 
     with pytest.raises(ElasticExtensionError) as raised:
@@ -92,13 +87,15 @@ def test_a_failed_upload_deletes_the_extension_just_created(clean_emulator: Emul
     assert fix.startswith("file_path: the file is over this subscription's upload limit")
     assert "set download_url" in fix and "`ec:uploadLimitMb` (now 100 MB)" in fix
     assert elastic_extensions(clean_emulator) == []
-    assert request_counts(clean_emulator)[f"DELETE {EXTENSION_ROUTE}"] == 1
+    assert vendor_calls(clean_emulator, "/api/v1/")[f"DELETE {EXTENSION_ROUTE}"] == 1
 
 
 def test_when_cleaning_up_fails_too_the_error_names_the_extension_left_behind(
     clean_emulator: EmulatorHandle, zip_file: Path
 ) -> None:
-    provider = configured_provider(emulator_config(clean_emulator, **{"ec:maxRetries": "0"}))
+    provider = configured_provider(
+        ElasticExtensionProvider, elastic_stack_config(clean_emulator, **{"ec:maxRetries": "0"})
+    )
     props = checked(provider, file_path=str(zip_file))
     clean_emulator.admin.set_faults(
         {
@@ -128,7 +125,7 @@ def test_a_create_applied_but_unanswered_is_adopted_not_repeated(
 
     [stored] = elastic_extensions(clean_emulator)
     assert result.id == stored["id"] and stored["file_sha256"] is not None
-    assert request_counts(clean_emulator)[f"POST {EXTENSIONS_ROUTE}"] == 1
+    assert vendor_calls(clean_emulator, "/api/v1/")[f"POST {EXTENSIONS_ROUTE}"] == 1
 
 
 def test_a_throttled_create_is_sent_again_after_the_wait(
@@ -142,14 +139,14 @@ def test_a_throttled_create_is_sent_again_after_the_wait(
     result = provider.create(props)
 
     assert [e["id"] for e in elastic_extensions(clean_emulator)] == [result.id]
-    assert request_counts(clean_emulator)[f"POST {EXTENSIONS_ROUTE}"] == 2
+    assert vendor_calls(clean_emulator, "/api/v1/")[f"POST {EXTENSIONS_ROUTE}"] == 2
 
 
 def test_an_ambiguous_create_lists_the_candidates_and_how_to_adopt_one(
     provider: ElasticExtensionProvider, clean_emulator: EmulatorHandle, client: ElasticClient
 ) -> None:
     props = checked(provider)
-    twin = client.create_extension(ExtensionRequest("synonyms", "bundle", "8.*", ""))
+    twin = client.post_extension(ExtensionRequest("synonyms", "bundle", "8.*", ""))
     clean_emulator.admin.set_faults(fault_rule("POST", EXTENSIONS_ROUTE, faults={"fail_after_commit": 1}, max_faults=1))
 
     with pytest.raises(AmbiguousCreateError) as raised:
@@ -162,7 +159,9 @@ def test_an_ambiguous_create_lists_the_candidates_and_how_to_adopt_one(
 
 
 def test_wrong_credentials_give_one_clear_error_without_the_key(clean_emulator: EmulatorHandle) -> None:
-    provider = configured_provider({"ec:endpoint": clean_emulator.url, "ec:apikey": "wrong-key-123"})
+    provider = configured_provider(
+        ElasticExtensionProvider, {"ec:endpoint": clean_emulator.url, "ec:apikey": "wrong-key-123"}
+    )
     props = checked(provider)
 
     with pytest.raises(ElasticExtensionError) as raised:
@@ -171,13 +170,13 @@ def test_wrong_credentials_give_one_clear_error_without_the_key(clean_emulator: 
     message = str(raised.value)
     assert "401" in message and "root.unauthorized" in message and "rejected the credentials" in message
     assert "ec:apikey" in message and "wrong-key-123" not in message
-    assert request_counts(clean_emulator) == {f"POST {EXTENSIONS_ROUTE}": 1}
+    assert vendor_calls(clean_emulator, "/api/v1/") == {f"POST {EXTENSIONS_ROUTE}": 1}
 
 
 def test_adopt_takes_over_an_existing_extension_and_brings_it_to_the_declared_state(
     provider: ElasticExtensionProvider, clean_emulator: EmulatorHandle, client: ElasticClient, zip_file: Path
 ) -> None:
-    existing = client.create_extension(ExtensionRequest("old-name", "bundle", "7.*", "hand made"))
+    existing = client.post_extension(ExtensionRequest("old-name", "bundle", "7.*", "hand made"))
     props = checked(provider, adopt_id=existing.id, file_path=str(zip_file), description="managed")
     clean_emulator.admin.clear_requests()
 
@@ -187,13 +186,13 @@ def test_adopt_takes_over_an_existing_extension_and_brings_it_to_the_declared_st
     [stored] = elastic_extensions(clean_emulator)
     assert (stored["name"], stored["version"], stored["description"]) == ("synonyms", "8.*", "managed")
     assert stored["file_sha256"] == hashlib.sha256(zip_file.read_bytes()).hexdigest()
-    assert f"POST {EXTENSIONS_ROUTE}" not in request_counts(clean_emulator)
+    assert f"POST {EXTENSIONS_ROUTE}" not in vendor_calls(clean_emulator, "/api/v1/")
 
 
 def test_adopt_refuses_a_missing_id_or_another_type(
     provider: ElasticExtensionProvider, clean_emulator: EmulatorHandle, client: ElasticClient
 ) -> None:
-    plugin = client.create_extension(ExtensionRequest("analyzer", "plugin", "8.11.3", ""))
+    plugin = client.post_extension(ExtensionRequest("analyzer", "plugin", "8.11.3", ""))
 
     with pytest.raises(ElasticExtensionError, match="is a plugin, but extension_type is 'bundle'"):
         provider.create(checked(provider, adopt_id=plugin.id))

@@ -8,12 +8,14 @@ from typing import Any
 from pulumi.dynamic import UpdateResult
 
 from ..._http import ApiError
+from ..._service_errors import clear_errors
 from .. import connection
-from .errors import ElasticExtensionError, explained, get_or_none, is_gone
+from .errors import ElasticExtensionError, explain, get_or_none, is_gone
 from .schema import METADATA_KEYS, extension_request, normalized, outputs
 from .upload import needs_upload, upload
 
 
+@clear_errors(explain)
 def update(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> UpdateResult:
     """Brings the extension to `news` (checked inputs); `olds` are the stored outputs.
 
@@ -23,12 +25,14 @@ def update(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) 
     try:
         if _metadata_changed(olds, news) or _refetch_needed(olds, news):
             # The service copies download_url again on every update that carries one.
-            client.update_extension(extension_id, extension_request(news))
+            client.post_extension_metadata(extension_id, extension_request(news))
         if needs_upload(olds, news):
-            upload(client, extension_id, str(news["file_path"]), news)
+            upload(client, extension_id, str(news["file_path"]))
     except ApiError as error:
-        raise (_gone(extension_id) if is_gone(client, extension_id, error) else explained(error, news)) from None
-    current = get_or_none(client, extension_id, news)
+        if is_gone(client, extension_id, error):
+            raise _gone(extension_id) from None
+        raise
+    current = get_or_none(client, extension_id)
     if current is None:
         raise _gone(extension_id)
     return UpdateResult(outputs(news, current))

@@ -12,10 +12,13 @@ from typing import Any
 import pytest
 from pulumi.output import Unknown
 
-from elastic.helpers import configured_provider, emulator_config, make_zip, request_counts
 from pulumi_search_extensions._inputs import UNKNOWN, is_unknown
-from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider
+from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.calls import vendor_calls
+from support.providers import configured_provider, elastic_stack_config
+
+from ..helpers import make_zip
 
 
 def _inputs(**overrides: Any) -> dict[str, Any]:
@@ -39,7 +42,7 @@ def test_valid_inputs_pass_and_get_the_effective_endpoint_and_file_hash(
     assert result.inputs["file_sha256"] == hashlib.sha256(zip_file.read_bytes()).hexdigest()
     assert result.inputs["description"] == ""
     assert "api_key" in result.inputs and result.inputs["api_key"] is None  # the config key is never stored
-    assert request_counts(clean_emulator) == {}
+    assert vendor_calls(clean_emulator, "/api/v1/") == {}
 
 
 def test_each_bad_field_is_named_with_its_fix_and_nothing_is_sent(
@@ -66,20 +69,27 @@ def test_each_bad_field_is_named_with_its_fix_and_nothing_is_sent(
         failures = _failures(provider, **overrides)
         assert field in failures, (overrides, failures)
         assert failures[field].startswith(f"{field}: ") and fix in failures[field], (overrides, failures)
-    assert request_counts(clean_emulator) == {}
+    assert vendor_calls(clean_emulator, "/api/v1/") == {}
 
 
 def test_an_oversized_file_is_rejected_naming_the_configurable_limit(
     clean_emulator: EmulatorHandle, tmp_path: Path
 ) -> None:
     big = make_zip(tmp_path / "big.zip", stored_bytes=2 * 1024 * 1024)
-    provider = configured_provider(emulator_config(clean_emulator, **{"ec:uploadLimitMb": "1"}))
+    provider = configured_provider(
+        ElasticExtensionProvider, elastic_stack_config(clean_emulator, **{"ec:uploadLimitMb": "1"})
+    )
 
     failures = _failures(provider, file_path=str(big))
 
     assert "over the upload limit of 1 MB" in failures["file_path"]
     assert "ec:uploadLimitMb" in failures["file_path"] and "download_url" in failures["file_path"]
-    assert _failures(configured_provider(emulator_config(clean_emulator)), file_path=str(big)) == {}
+    assert (
+        _failures(
+            configured_provider(ElasticExtensionProvider, elastic_stack_config(clean_emulator)), file_path=str(big)
+        )
+        == {}
+    )
 
 
 def test_an_unreadable_file_is_rejected(clean_emulator: EmulatorHandle, tmp_path: Path) -> None:
@@ -88,9 +98,9 @@ def test_an_unreadable_file_is_rejected(clean_emulator: EmulatorHandle, tmp_path
     script = (
         "from pulumi.dynamic import ConfigureRequest\n"
         "from pulumi.dynamic.config import Config\n"
-        "from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider\n"
+        "from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider\n"
         "p = ElasticExtensionProvider()\n"
-        f"p.configure(ConfigureRequest(Config({emulator_config(clean_emulator)!r}, 'proj')))\n"
+        f"p.configure(ConfigureRequest(Config({elastic_stack_config(clean_emulator)!r}, 'proj')))\n"
         "r = p.check({}, {'name': 'n', 'extension_type': 'bundle', 'version': '8.*', "
         f"'file_path': {str(archive)!r}}})\n"
         "print([f.reason for f in r.failures])\n"
@@ -106,7 +116,7 @@ def test_an_unreadable_file_is_rejected(clean_emulator: EmulatorHandle, tmp_path
 
 
 def test_missing_credentials_name_all_three_ways_to_give_them(clean_emulator: EmulatorHandle) -> None:
-    provider = configured_provider({"ec:endpoint": clean_emulator.url, "ec:apikey": "  "})
+    provider = configured_provider(ElasticExtensionProvider, {"ec:endpoint": clean_emulator.url, "ec:apikey": "  "})
 
     failures = _failures(provider)
 
@@ -120,7 +130,7 @@ def test_missing_credentials_name_all_three_ways_to_give_them(clean_emulator: Em
 def test_credentials_may_come_from_the_environment(
     clean_emulator: EmulatorHandle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    provider = configured_provider({})
+    provider = configured_provider(ElasticExtensionProvider, {})
     monkeypatch.setenv("EC_HOST", clean_emulator.url + "/api/v1/")
     monkeypatch.setenv("EC_USER", "admin")
     monkeypatch.setenv("EC_PASS", "emulator-password")
@@ -133,18 +143,23 @@ def test_credentials_may_come_from_the_environment(
 
 
 def test_default_endpoint_is_elastic_cloud(clean_emulator: EmulatorHandle) -> None:
-    provider = configured_provider({"ec:apikey": "key"})
+    provider = configured_provider(ElasticExtensionProvider, {"ec:apikey": "key"})
 
     assert provider.check({}, _inputs()).inputs["endpoint"] == "https://api.elastic-cloud.com"
 
 
 def test_malformed_time_limit_settings_are_rejected(clean_emulator: EmulatorHandle) -> None:
-    provider = configured_provider(emulator_config(clean_emulator, **{"ec:timeout": "soon"}))
+    provider = configured_provider(
+        ElasticExtensionProvider, elastic_stack_config(clean_emulator, **{"ec:timeout": "soon"})
+    )
 
     result = provider.check({}, _inputs())
 
     assert len(result.failures) == 1 and "ec:timeout" in result.failures[0].reason
-    ok = configured_provider(emulator_config(clean_emulator, **{"ec:timeout": "1m30s", "ec:uploadTimeout": "2h"}))
+    ok = configured_provider(
+        ElasticExtensionProvider,
+        elastic_stack_config(clean_emulator, **{"ec:timeout": "1m30s", "ec:uploadTimeout": "2h"}),
+    )
     assert ok.check({}, _inputs()).failures == []
 
 
@@ -156,7 +171,7 @@ def test_unknown_values_pass_at_preview(provider: ElasticExtensionProvider, clea
 
         assert result.failures == []
         assert is_unknown(result.inputs["file_sha256"]) and is_unknown(result.inputs["endpoint"])
-    assert request_counts(clean_emulator) == {}
+    assert vendor_calls(clean_emulator, "/api/v1/") == {}
 
 
 def test_an_unknown_file_path_conflicts_with_nothing_until_it_is_known(

@@ -13,12 +13,15 @@ from typing import Any
 
 import pytest
 
-from elastic.helpers import checked, configured_provider, elastic_extensions, emulator_config
 from pulumi_search_extensions import ElasticExtensionError
 from pulumi_search_extensions._http import ApiError
 from pulumi_search_extensions._settings import remember_stack_config
-from pulumi_search_extensions.elastic.operations.errors import explained
+from pulumi_search_extensions.elastic.extension_provider.errors import explain
+from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.providers import configured_provider, elastic_stack_config
+
+from ..helpers import checked, elastic_extensions
 
 ENDPOINT = "https://ece.example.com:12443/api/v1"
 
@@ -29,7 +32,7 @@ def _refusal(method: str, path: str, status: int, code: str, message: str) -> Ap
 
 def _explained(error: ApiError, **props: Any) -> tuple[str, str]:
     remember_stack_config(None)
-    headline, fix = str(explained(error, props)).split("\n")
+    headline, fix = str(explain(error, props)).split("\n")
     return headline, fix
 
 
@@ -39,7 +42,9 @@ def test_an_unreachable_endpoint_fails_in_seconds_naming_the_url_and_the_stack_c
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         endpoint = f"http://127.0.0.1:{probe.getsockname()[1]}"
-    provider = configured_provider(emulator_config(clean_emulator, **{"ec:endpoint": endpoint}))
+    provider = configured_provider(
+        ElasticExtensionProvider, elastic_stack_config(clean_emulator, **{"ec:endpoint": endpoint})
+    )
 
     started = time.monotonic()
     with pytest.raises(ElasticExtensionError) as raised:
@@ -54,7 +59,9 @@ def test_an_unreachable_endpoint_fails_in_seconds_naming_the_url_and_the_stack_c
 
 
 def test_rejected_credentials_name_where_the_key_came_from(clean_emulator: EmulatorHandle) -> None:
-    provider = configured_provider(emulator_config(clean_emulator, **{"ec:apikey": "xx-wrong-elastic-key"}))
+    provider = configured_provider(
+        ElasticExtensionProvider, elastic_stack_config(clean_emulator, **{"ec:apikey": "xx-wrong-elastic-key"})
+    )
 
     with pytest.raises(ElasticExtensionError) as raised:
         provider.create(checked(provider))
@@ -115,7 +122,12 @@ def test_a_tls_failure_points_at_insecure_for_self_signed_ece() -> None:
         base_url=ENDPOINT,
     )
 
-    message = str(explained(error, {}))
+    message = str(explain(error, {}))
 
     assert message.startswith(f"Reading the Elastic extension failed: could not reach {ENDPOINT} (from the")
     assert "set `insecure` (stack config `ec:insecure`)" in message and "\n" not in message
+
+
+def test_a_failure_that_is_not_a_refusal_is_left_to_keep_its_traceback() -> None:
+    assert explain(KeyError("name"), {"name": "synonyms"}) is None
+    assert explain(OSError("cannot read 'a.zip' to upload it"), {}) is None

@@ -13,11 +13,13 @@ from typing import Any
 from pulumi.dynamic import DiffResult
 
 from ..._inputs import changed_keys
+from .create import note_existing_extension
 from .schema import DIFF_KEYS, REPLACE_KEYS, normalized
 
 
-def diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
+def diff(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
     """Changed input fields; `replaces` names the fields that force a new extension."""
+    note_existing_extension(extension_id, olds)  # never adopted by a create of this run
     old_values = {key: normalized(key, olds.get(key)) for key in DIFF_KEYS}
     new_values = {key: normalized(key, news.get(key)) for key in DIFF_KEYS}
     changed = changed_keys(old_values, new_values, DIFF_KEYS)

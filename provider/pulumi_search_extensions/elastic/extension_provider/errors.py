@@ -1,4 +1,6 @@
-"""What an API failure means for a resource: gone, or one `ElasticExtensionError` naming the field and the fix."""
+"""What an API failure means for an Elastic extension: gone, or one `ElasticExtensionError` naming the field and
+the fix. `explain` is what the operations give `_service_errors.clear_errors`, the one error path of both vendors.
+"""
 
 from __future__ import annotations
 
@@ -42,14 +44,14 @@ def is_gone(client: ElasticClient, extension_id: str, error: ApiError) -> bool:
     return all(extension.id != extension_id for extension in listed)
 
 
-def get_or_none(client: ElasticClient, extension_id: str, props: Mapping[str, Any] | None = None) -> Extension | None:
-    """The extension with the deployments using it, or None when it is gone."""
+def get_or_none(client: ElasticClient, extension_id: str) -> Extension | None:
+    """The extension with the deployments using it, or None when it is gone (any other failure is raised)."""
     try:
         return client.get_extension(extension_id, include_deployments=True)
     except ApiError as error:
         if is_gone(client, extension_id, error):
             return None
-        raise explained(error, props) from None
+        raise
 
 
 def action_of(error: ApiError) -> str:
@@ -120,13 +122,18 @@ def _configured_limit_mb(props: Mapping[str, Any]) -> str:
         return "malformed"
 
 
-def explained(error: ApiError, props: Mapping[str, Any] | None = None) -> ElasticExtensionError:
-    """The error to raise: the service's answer in one line, then the field to change and how."""
-    props = props or {}
-    if error.never_sent:
+def explain(exc: Exception, props: Mapping[str, Any]) -> ElasticExtensionError | None:
+    """The error to raise for a failed call: the service's answer in one line, then the field to change and how.
+
+    The `explain` of `clear_errors`: None for anything but an `ApiError` (a bug keeps its traceback). The
+    action comes from the failed call itself (a create that fails at its upload says "Uploading ...").
+    """
+    if not isinstance(exc, ApiError):
+        return None
+    if exc.never_sent:
         hint = "check the setting and the network"
-        if error.message.startswith("TLS"):
+        if exc.message.startswith("TLS"):
             hint += "; for a self-signed ECE certificate set `insecure` (stack config `ec:insecure`)"
-        origin = connection.endpoint_origin(props, error.base_url)
-        return ElasticExtensionError.of(f"{action_of(error)} failed: {unreachable(error, origin, hint)}", error)
-    return ElasticExtensionError.of(shaped(action_of(error), error, fix(error, props)), error)
+        origin = connection.endpoint_origin(props, exc.base_url)
+        return ElasticExtensionError.of(f"{action_of(exc)} failed: {unreachable(exc, origin, hint)}", exc)
+    return ElasticExtensionError.of(shaped(action_of(exc), exc, fix(exc, props)), exc)

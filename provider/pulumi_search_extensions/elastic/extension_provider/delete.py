@@ -6,11 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..._http import ApiError
+from ..._service_errors import clear_errors
 from .. import connection
 from ..client import ElasticClient, has_error_code
-from .errors import ElasticExtensionError, explained, is_gone
+from .errors import ElasticExtensionError, explain, is_gone
 
 
+@clear_errors(explain)
 def delete(extension_id: str, props: Mapping[str, Any]) -> None:
     """Deletes the extension; `props` are the stored outputs (they say where it lives)."""
     client = connection.client_for(props)
@@ -21,7 +23,7 @@ def delete(extension_id: str, props: Mapping[str, Any]) -> None:
             return
         if has_error_code(error, "extensions.extension_in_use"):
             raise _in_use(client, extension_id, error) from None
-        raise explained(error, props) from None
+        raise
 
 
 def _in_use(client: ElasticClient, extension_id: str, error: ApiError) -> ElasticExtensionError:

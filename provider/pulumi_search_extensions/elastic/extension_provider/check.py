@@ -20,6 +20,7 @@ from ..._inputs import UNKNOWN, failure, is_unknown
 from .. import connection
 from .schema import (
     BUNDLE_VERSION_PATTERN,
+    DEFAULTS,
     EXTENSION_TYPES,
     INPUT_KEYS,
     NAME_PATTERN,
@@ -29,11 +30,13 @@ from .schema import (
 HASH_CHUNK_BYTES = 1024 * 1024
 
 
-def check(news: Mapping[str, Any]) -> CheckResult:
-    """Validates the program's inputs and returns them completed with `endpoint` and `file_sha256`."""
+def check(olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResult:
+    """Validates the program's inputs `news` and returns them completed with `endpoint` and `file_sha256`.
+
+    `olds` (the previous inputs) play no part: every value is validated as declared now.
+    """
     inputs = {key: news.get(key) for key in INPUT_KEYS}
-    if inputs["description"] is None:
-        inputs["description"] = ""
+    inputs.update((key, default) for key, default in DEFAULTS.items() if inputs[key] is None)
     failures: list[CheckFailure] = []
     failures += _metadata_failures(inputs)
     failures += _source_failures(inputs)

@@ -8,18 +8,14 @@ from typing import Any
 
 import pytest
 
-from elastic.helpers import (
-    EXTENSION_ROUTE,
-    checked,
-    elastic_extensions,
-    make_zip,
-    request_counts,
-    serve_directory,
-)
 from pulumi_search_extensions.elastic.client import ElasticClient
-from pulumi_search_extensions.elastic.operations.errors import ElasticExtensionError
-from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider
+from pulumi_search_extensions.elastic.extension_provider.errors import ElasticExtensionError
+from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.calls import vendor_calls
+from support.servers import serve_directory
+
+from ..helpers import EXTENSION_ROUTE, checked, elastic_extensions, make_zip
 
 
 def _created(provider: ElasticExtensionProvider, **inputs: Any) -> tuple[str, dict[str, Any]]:
@@ -38,7 +34,7 @@ def test_changed_metadata_is_posted_without_uploading_the_unchanged_file(
 
     [stored] = elastic_extensions(clean_emulator)
     assert (stored["name"], stored["version"], stored["description"]) == ("synonyms-v2", "8.11.*", "new")
-    counts = request_counts(clean_emulator)
+    counts = vendor_calls(clean_emulator, "/api/v1/")
     assert counts[f"POST {EXTENSION_ROUTE}"] == 1 and f"PUT {EXTENSION_ROUTE}" not in counts
     assert (result.outs or {})["name"] == "synonyms-v2"
     assert provider.diff(extension_id, result.outs or {}, news).changes is False
@@ -57,7 +53,7 @@ def test_a_changed_file_is_uploaded_again_without_posting_unchanged_metadata(
 
     [stored] = elastic_extensions(clean_emulator)
     assert stored["file_sha256"] == hashlib.sha256(zip_file.read_bytes()).hexdigest()
-    counts = request_counts(clean_emulator)
+    counts = vendor_calls(clean_emulator, "/api/v1/")
     assert counts[f"PUT {EXTENSION_ROUTE}"] == 1 and f"POST {EXTENSION_ROUTE}" not in counts
     assert (result.outs or {})["file_size"] == zip_file.stat().st_size
 
@@ -70,7 +66,7 @@ def test_a_drifted_file_is_repaired_by_the_next_update(
     tmp_path: Path,
 ) -> None:
     extension_id, outs = _created(provider, file_path=str(zip_file))
-    client.upload_extension_file(extension_id, make_zip(tmp_path / "other.zip", {"other.txt": "z" * 700}))
+    client.put_extension_file(extension_id, make_zip(tmp_path / "other.zip", {"other.txt": "z" * 700}))
     refreshed = provider.read(extension_id, outs).outs or {}
     news = checked(provider, file_path=str(zip_file))
 
@@ -91,7 +87,7 @@ def test_a_drifted_download_is_repaired_by_fetching_it_again(
     with serve_directory(zip_file.parent) as base_url:
         url = f"{base_url}/{zip_file.name}"
         extension_id, outs = _created(provider, download_url=url)
-        client.upload_extension_file(extension_id, make_zip(tmp_path / "other.zip", {"other.txt": "w" * 800}))
+        client.put_extension_file(extension_id, make_zip(tmp_path / "other.zip", {"other.txt": "w" * 800}))
         refreshed = provider.read(extension_id, outs).outs or {}
 
         provider.update(extension_id, refreshed, checked(provider, download_url=url))
@@ -110,7 +106,7 @@ def test_a_credentials_only_change_is_recorded_without_writing(
     result = provider.update(extension_id, outs, news)
 
     assert (result.outs or {})["api_key"] == clean_emulator.elastic_api_key  # a (secret) input, so kept
-    assert set(request_counts(clean_emulator)) == {f"GET {EXTENSION_ROUTE}"}
+    assert set(vendor_calls(clean_emulator, "/api/v1/")) == {f"GET {EXTENSION_ROUTE}"}
 
 
 def test_update_of_an_extension_deleted_meanwhile_says_to_refresh(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from elastic.helpers import checked, configured_provider, elastic_extensions
 from pulumi_search_extensions.elastic.client import ElasticClient
-from pulumi_search_extensions.elastic.operations.errors import ElasticExtensionError
-from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider
+from pulumi_search_extensions.elastic.extension_provider.errors import ElasticExtensionError
+from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.providers import configured_provider
+
+from ..helpers import checked, elastic_extensions
 
 
 def test_delete_removes_the_extension_and_a_second_delete_counts_as_done(
@@ -43,7 +45,7 @@ def test_delete_uses_the_stored_endpoint_and_credential_argument(
 ) -> None:
     created = provider.create(checked(provider, api_key=clean_emulator.elastic_api_key))
     # The stack config now has no key and another endpoint: the stored outputs must be enough.
-    reconfigured = configured_provider({"ec:endpoint": "https://api.elastic-cloud.com"})
+    reconfigured = configured_provider(ElasticExtensionProvider, {"ec:endpoint": "https://api.elastic-cloud.com"})
 
     reconfigured.delete(created.id, dict(created.outs or {}))
 

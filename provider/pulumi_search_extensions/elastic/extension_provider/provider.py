@@ -1,0 +1,22 @@
+"""`ElasticExtensionProvider`: the dynamic provider of `ElasticExtension`, one small module per operation."""
+
+from __future__ import annotations
+
+from ..._provider import Operations, OperationsProvider
+from . import check, create, delete, diff, read, update
+
+
+class ElasticExtensionProvider(OperationsProvider):
+    """Manages one Elastic Cloud (or ECE) custom extension: a plugin or bundle, its metadata and file.
+
+    Stack config (`ec:apikey`, `ec:endpoint`, ...) is kept per provider process by `configure`.
+    """
+
+    operations = Operations(
+        check=check.check,
+        diff=diff.diff,
+        create=create.create,
+        read=read.read,
+        update=update.update,
+        delete=delete.delete,
+    )

@@ -1,1 +1,0 @@
-"""The Elastic extension provider's operations, one module each (check, diff, create, read, update, delete)."""

@@ -1,0 +1,33 @@
+"""The properties of an ElasticExtension, declared once in `schema.ExtensionProperties`: what each one is."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+from pulumi_search_extensions.elastic.extension import ElasticExtensionArgs
+from pulumi_search_extensions.elastic.extension_provider import schema
+
+
+def test_a_new_type_or_endpoint_replaces_the_extension_and_credentials_are_secrets() -> None:
+    assert schema.REPLACE_KEYS == ("extension_type", "endpoint")
+    assert schema.SECRET_KEYS == ("api_key", "password")
+
+
+def test_the_inputs_are_the_arguments_plus_the_file_hash_that_check_computes() -> None:
+    arguments = tuple(field.name for field in fields(ElasticExtensionArgs))
+
+    assert sorted(schema.INPUT_KEYS) == sorted((*arguments, "file_sha256"))
+    assert set(schema.METADATA_KEYS) < set(schema.INPUT_KEYS)
+    assert ("file_sha256", *schema.OUTPUT_ONLY_KEYS) == schema.COMPUTED_KEYS
+    assert schema.OUTPUT_ONLY_KEYS == ("extension_id", "url", "file_size", "file_last_modified", "deployments")
+
+
+def test_diff_compares_every_input_but_adopt_id() -> None:
+    assert tuple(key for key in schema.INPUT_KEYS if key != "adopt_id") == schema.DIFF_KEYS
+
+
+def test_an_absent_value_compares_as_its_default_and_a_blank_path_as_absent() -> None:
+    assert schema.normalized("description", None) == ""
+    assert schema.normalized("file_path", "") is None and schema.normalized("download_url", "") is None
+    assert schema.normalized("api_key", "") == ""  # a blank key is an error check reports, not an absent one
+    assert schema.normalized("insecure", None) is False
