@@ -109,7 +109,7 @@ def _adopt(client: CoveoClient, adopt_id: str, props: Mapping[str, Any]) -> Crea
 
 
 @clear_errors(ACTION)
-def create_extension(props: Mapping[str, Any]) -> CreateResult:
+def create(props: Mapping[str, Any]) -> CreateResult:
     """Creates the extension (or adopts `adopt_id`) and returns its id and outputs; leaves nothing on failure."""
     client = CoveoClient(resolve_connection(props))
     adopt_id = props.get("adopt_id")

@@ -20,7 +20,7 @@ def _sources_using(client: CoveoClient, extension_id: str) -> list[dict[str, Any
 
 
 @clear_errors("Deleting the Coveo extension")
-def delete_extension(extension_id: str, props: Mapping[str, Any]) -> None:
+def delete(extension_id: str, props: Mapping[str, Any]) -> None:
     """Deletes the extension; fails, naming the sources, while sources still apply it."""
     client = CoveoClient(resolve_connection(props))
     try:

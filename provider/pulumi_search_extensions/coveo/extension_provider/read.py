@@ -20,7 +20,7 @@ def is_gone(exc: ApiError) -> bool:
 
 
 @clear_errors("Reading the Coveo extension")
-def read_extension(extension_id: str, props: Mapping[str, Any]) -> ReadResult:
+def read(extension_id: str, props: Mapping[str, Any]) -> ReadResult:
     """GETs the extension; returns the outputs and the inputs as the service now has them, or no id when gone."""
     client = CoveoClient(resolve_connection(props))
     try:

@@ -55,7 +55,7 @@ def put_if_changed(
 
 
 @clear_errors("Updating the Coveo extension")
-def update_extension(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> UpdateResult:
+def update(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> UpdateResult:
     """Applies the declared state to the extension and returns the refreshed outputs."""
     client = CoveoClient(resolve_connection(news))
     try:

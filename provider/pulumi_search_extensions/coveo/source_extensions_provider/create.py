@@ -59,7 +59,7 @@ def _put_or_restore(
 
 
 @clear_errors("Applying the extensions to the Coveo source")
-def create_source_extensions(props: Mapping[str, Any]) -> CreateResult:
+def create(props: Mapping[str, Any]) -> CreateResult:
     """Applies the declared map to the source (recording the existing one with `adopt`); leaves nothing on failure."""
     client = CoveoClient(resolve_connection(props))
     source_id = source_id_of("", props)

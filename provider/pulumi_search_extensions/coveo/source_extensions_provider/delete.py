@@ -39,7 +39,7 @@ def _without_missing_extensions(
 
 
 @clear_errors("Removing the extensions from the Coveo source")
-def delete_source_extensions(id_: str, props: Mapping[str, Any]) -> None:
+def delete(id_: str, props: Mapping[str, Any]) -> None:
     """Puts back an empty map (or the one recorded by `adopt`); a source that no longer exists counts as done."""
     client = CoveoClient(resolve_connection(props))
     source_id = source_id_of(id_, props)

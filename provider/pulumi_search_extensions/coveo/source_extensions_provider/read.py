@@ -15,7 +15,7 @@ from .schema import KEPT_INPUTS, from_api_map, outputs, source_id_of
 
 
 @clear_errors("Reading the Coveo source's extensions")
-def read_source_extensions(id_: str, props: Mapping[str, Any]) -> ReadResult:
+def read(id_: str, props: Mapping[str, Any]) -> ReadResult:
     """GETs the map; outputs and inputs as the service now has them (drift shows in the next preview), or no id."""
     client = CoveoClient(resolve_connection(props))
     try:

@@ -15,7 +15,7 @@ from .schema import outputs, source_id_of, to_api_map
 
 
 @clear_errors("Updating the Coveo source's extensions")
-def update_source_extensions(id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> UpdateResult:
+def update(id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> UpdateResult:
     """PUTs the declared map and returns the refreshed outputs (the adoption record is kept)."""
     client = CoveoClient(resolve_connection(news))
     source_id = source_id_of(id_, news)
