@@ -13,7 +13,7 @@ from typing import Any
 
 import requests
 
-from .._http import ErrorParser, HttpClient, HttpSettings
+from .._http import HttpClient, HttpSettings
 from .connection import CoveoConnection
 
 SERVICE = "Coveo"
@@ -41,18 +41,6 @@ def parse_coveo_error(response: requests.Response) -> tuple[str | None, str, str
     return None, message, header_request_id
 
 
-def _scrubbed(parse: ErrorParser, secret: str) -> ErrorParser:
-    """An error parser that hides `secret` should a service or a proxy echo it back."""
-
-    def parse_error(response: requests.Response) -> tuple[str | None, str, str | None]:
-        code, message, request_id = parse(response)
-        if secret and secret in message:
-            message = message.replace(secret, "***")
-        return code, message, request_id
-
-    return parse_error
-
-
 def _segment(value: str) -> str:
     """One path segment, escaped (ids come from users and must not change the path)."""
     return urllib.parse.quote(value, safe="")
@@ -72,7 +60,7 @@ class CoveoClient:
             base_url=connection.base_url,
             auth_header=f"Bearer {connection.api_key}",
             settings=connection.http,
-            parse_error=_scrubbed(parse_coveo_error, connection.api_key),
+            parse_error=parse_coveo_error,  # HttpClient masks the key should Coveo echo it
         )
 
     def __repr__(self) -> str:

@@ -7,16 +7,17 @@ With `adopt_id`, nothing is created: the existing extension is read and brought 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from pulumi.dynamic import CreateResult
 
 from ..._create import Identity, claim_adopted, create_once, note_existing, undo_on_failure
 from ..._http import ApiError
+from ..._service_errors import clear_errors
 from ..client import CoveoClient
 from ..connection import resolve_connection, resolve_organization_id
-from .errors import CoveoExtensionError, clear_errors, explain
-from .read import is_gone
+from .errors import CoveoExtensionError, describe, explain, is_gone
 from .schema import MODEL_FIELDS, declared_from_model, edit_model, iso_from_epoch_ms, outputs
 from .update import converge
 
@@ -82,7 +83,7 @@ def _create_new(client: CoveoClient, props: Mapping[str, Any]) -> CreateResult:
     except ApiError as exc:
         # undo_on_failure re-raises the step's own error only once the undo succeeded.
         raise CoveoExtensionError(
-            f"{ACTION} failed after it was created: {explain(exc)}. The new extension {extension_id} was "
+            f"{ACTION} failed after it was created: {describe(exc)}. The new extension {extension_id} was "
             f"deleted again: nothing was left behind."
         ) from None
     except RuntimeError as exc:  # the undo failed too: the message names the id left behind
@@ -108,7 +109,7 @@ def _adopt(client: CoveoClient, adopt_id: str, props: Mapping[str, Any]) -> Crea
     return CreateResult(adopt_id, outputs(props, model))
 
 
-@clear_errors(ACTION)
+@clear_errors(partial(explain, action=ACTION))
 def create(props: Mapping[str, Any]) -> CreateResult:
     """Creates the extension (or adopts `adopt_id`) and returns its id and outputs; leaves nothing on failure."""
     client = CoveoClient(resolve_connection(props))

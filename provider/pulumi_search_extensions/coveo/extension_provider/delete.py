@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from ..._http import ApiError
+from ..._service_errors import clear_errors
 from ..client import CoveoClient
 from ..connection import resolve_connection
-from .errors import CoveoExtensionError, clear_errors
-from .read import is_gone
+from .errors import CoveoExtensionError, explain, is_gone
 
 IN_USE_STATUSES = frozenset({400, 409, 412, 423})  # the service's exact answer is undocumented: a 4xx
 
@@ -19,7 +20,7 @@ def _sources_using(client: CoveoClient, extension_id: str) -> list[dict[str, Any
     return [entry for entry in used_by if isinstance(entry, dict)]
 
 
-@clear_errors("Deleting the Coveo extension")
+@clear_errors(partial(explain, action="Deleting the Coveo extension"))
 def delete(extension_id: str, props: Mapping[str, Any]) -> None:
     """Deletes the extension; fails, naming the sources, while sources still apply it."""
     client = CoveoClient(resolve_connection(props))

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from pulumi.dynamic import UpdateResult
 
 from ..._http import ApiError
+from ..._service_errors import clear_errors
 from ..client import CoveoClient
 from ..connection import resolve_connection
-from .errors import CoveoExtensionError, clear_errors, explain
-from .read import is_gone
+from .errors import CoveoExtensionError, describe, explain, is_gone
 from .schema import MODEL_FIELDS, declared_from_model, edit_model, outputs
 from .script import with_content_sha256
 
@@ -54,7 +55,7 @@ def put_if_changed(
     return client.get_extension(extension_id)
 
 
-@clear_errors("Updating the Coveo extension")
+@clear_errors(partial(explain, action="Updating the Coveo extension"))
 def update(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> UpdateResult:
     """Applies the declared state to the extension and returns the refreshed outputs."""
     client = CoveoClient(resolve_connection(news))
@@ -65,7 +66,7 @@ def update(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) 
     except ApiError as exc:
         if is_gone(exc):
             raise CoveoExtensionError(
-                f"Updating the Coveo extension failed: {explain(exc)}. It was deleted outside Pulumi: run "
+                f"Updating the Coveo extension failed: {describe(exc)}. It was deleted outside Pulumi: run "
                 f"`pulumi refresh` to forget it, then `pulumi up` to create it again."
             ) from None
         raise
