@@ -122,7 +122,7 @@ def test_a_create_refused_with_503_is_sent_again(
 def test_an_ambiguous_create_lists_the_candidates_and_how_to_adopt_one(
     provider: CoveoExtensionProvider, client: CoveoClient, clean_emulator: EmulatorHandle
 ) -> None:
-    twin = client.create_extension({"name": "cleaner", "content": SCRIPT, "description": ""})
+    twin = client.post_extension({"name": "cleaner", "content": SCRIPT, "description": ""})
     clean_emulator.admin.set_faults(fault("POST", EXTENSIONS, "fail_after_commit", max_faults=1))
     # Not a CoveoExtensionError: that one says nothing changed, this one that something may exist.
     with pytest.raises(AmbiguousCreateError, match="adopt_id") as caught:
@@ -153,7 +153,7 @@ def test_a_key_of_another_organization_is_explained(clean_emulator: EmulatorHand
 def test_adopt_takes_over_an_existing_extension_and_brings_it_to_the_declared_state(
     provider: CoveoExtensionProvider, client: CoveoClient, clean_emulator: EmulatorHandle
 ) -> None:
-    existing = client.create_extension({"name": "from console", "content": "log('old')\n", "enabled": False})
+    existing = client.post_extension({"name": "from console", "content": "log('old')\n", "enabled": False})
     clean_emulator.admin.clear_requests()
     result = provider.create(checked(provider, adopt_id=existing["id"], execution_timeout=7))
     assert result.id == existing["id"]

@@ -28,7 +28,7 @@ def test_a_refresh_of_an_unchanged_extension_then_a_diff_shows_no_change(provide
 def test_a_script_edited_in_the_console_shows_as_drift(provider: CoveoExtensionProvider, client: CoveoClient) -> None:
     inputs = checked(provider)
     created = provider.create(inputs)
-    client.update_extension(created.id, {"name": "cleaner", "content": "log('edited in the console')\n"})
+    client.put_extension(created.id, {"name": "cleaner", "content": "log('edited in the console')\n"})
     refreshed = provider.read(created.id, created.outs)
     assert refreshed.inputs is not None and refreshed.inputs["content"] == "log('edited in the console')\n"
     assert refreshed.outs["version_id"] != created.outs["version_id"]
@@ -90,7 +90,7 @@ def test_a_script_file_edited_in_the_console_shows_as_drift_without_its_text_in_
     inputs = provider.check({}, {"name": "cleaner", "script_path": str(script)}).inputs
     created = provider.create(inputs)
     assert provider.read(created.id, created.outs).inputs == inputs  # unchanged: no drift
-    client.update_extension(created.id, {"name": "cleaner", "content": "log('edited in the console')\n"})
+    client.put_extension(created.id, {"name": "cleaner", "content": "log('edited in the console')\n"})
     refreshed = provider.read(created.id, created.outs)
     assert refreshed.inputs is not None and "content" not in refreshed.inputs and "content" not in refreshed.outs
     assert refreshed.inputs["script_path"] == str(script)

@@ -47,7 +47,7 @@ def source_id(clean_emulator: EmulatorHandle) -> str:
 @pytest.fixture
 def new_extension(client: CoveoClient) -> Callable[[str], str]:
     """Creates an extension in the emulator and returns its id."""
-    return lambda name: str(client.create_extension({"name": name, "content": SCRIPT})["id"])
+    return lambda name: str(client.post_extension({"name": name, "content": SCRIPT})["id"])
 
 
 def _checked(provider: CoveoSourceExtensionsProvider, **inputs: Any) -> dict[str, Any]:

@@ -90,7 +90,7 @@ def test_lifecycle_preview_up_noop_drift_refresh_update_replace_destroy(
     assert stack.up(on_output=quiet).summary.resource_changes == {"same": 2}
 
     # A console edit behind Pulumi's back: refresh sees it, preview shows it, up reverts it.
-    emulator_client(clean_emulator).update_extension(
+    emulator_client(clean_emulator).put_extension(
         extension["id"], {"name": "cleaner", "content": "log('console edit')\n", "description": "v1"}
     )
     stack.refresh(on_output=quiet)
@@ -122,7 +122,7 @@ def test_lifecycle_preview_up_noop_drift_refresh_update_replace_destroy(
 def test_adopt_with_a_secret_key_argument_then_auto_disable_drift_and_destroy(
     new_stack: StackFactory, clean_emulator: EmulatorHandle
 ) -> None:
-    existing = emulator_client(clean_emulator).create_extension({"name": "console-made", "content": "log('x')\n"})
+    existing = emulator_client(clean_emulator).post_extension({"name": "console-made", "content": "log('x')\n"})
     stack = new_stack(
         extension_program(
             keywords=True,

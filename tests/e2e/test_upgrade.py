@@ -40,7 +40,7 @@ def test_a_stack_deployed_before_content_sha256_plans_no_change_then_shrinks_at_
     new_stack: StackFactory, clean_emulator: EmulatorHandle
 ) -> None:
     client = emulator_client(clean_emulator)
-    created = client.create_extension(
+    created = client.post_extension(
         {
             "name": "kept",
             "content": SCRIPT,
@@ -51,7 +51,7 @@ def test_a_stack_deployed_before_content_sha256_plans_no_change_then_shrinks_at_
             "enabled": True,
         }
     )
-    client.set_execution_timeout(created["id"], ARGS["execution_timeout"])
+    client.put_extension_timeouts(created["id"], ARGS["execution_timeout"])
     model = client.get_extension(created["id"])
     plain, secret = clean_emulator.stack_config()
     stack = new_stack(upgrade_program, config=plain, secrets=secret, project=PROJECT)

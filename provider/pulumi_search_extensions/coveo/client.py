@@ -1,8 +1,9 @@
-"""CoveoClient: one method per Coveo Extension API operation, plus the Source API's extension map.
+"""CoveoClient: one method per Coveo API call the providers make, named after it (`PUT /extensions/{id}` is
+`put_extension`).
 
 No resource logic lives here: the providers decide what to call; this module only knows paths, verbs,
 expected statuses and Coveo's error shape. Every call goes through the shared `HttpClient`, which
-retries idempotent calls within the time budget; `create_extension` is sent exactly once (see
+retries idempotent calls within the time budget; `post_extension` is sent exactly once (see
 `_create.create_once` for what a failed create means).
 """
 
@@ -85,7 +86,7 @@ class CoveoClient:
         result: list[dict[str, Any]] = self._http.request("GET", self._extensions_path(), idempotent=True).json()
         return result
 
-    def create_extension(self, body: dict[str, Any]) -> dict[str, Any]:
+    def post_extension(self, body: dict[str, Any]) -> dict[str, Any]:
         """Creates an extension from an EditExtensionModel (`POST /extensions`, 201). Sent once, never retried."""
         response = self._http.request("POST", self._extensions_path(), idempotent=False, expected=(200, 201), json=body)
         created: dict[str, Any] = response.json()
@@ -96,7 +97,7 @@ class CoveoClient:
         model: dict[str, Any] = self._http.request("GET", self._extensions_path(extension_id), idempotent=True).json()
         return model
 
-    def update_extension(self, extension_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    def put_extension(self, extension_id: str, body: dict[str, Any]) -> dict[str, Any]:
         """Replaces an extension with a full EditExtensionModel (`PUT /extensions/{id}`)."""
         response = self._http.request("PUT", self._extensions_path(extension_id), idempotent=True, json=body)
         model: dict[str, Any] = response.json()
@@ -106,48 +107,21 @@ class CoveoClient:
         """Deletes an extension (`DELETE /extensions/{id}`, 204)."""
         self._http.request("DELETE", self._extensions_path(extension_id), idempotent=True, expected=(200, 204))
 
-    def enable_extension(self, extension_id: str) -> None:
+    def post_extension_enable(self, extension_id: str) -> None:
         """Enables a disabled extension (`POST /extensions/{id}/enable`, 204)."""
         path = f"{self._extensions_path(extension_id)}/enable"
         self._http.request("POST", path, idempotent=True, expected=(200, 204))
 
-    def disable_extension(self, extension_id: str, reason: str | None = None) -> None:
+    def post_extension_disable(self, extension_id: str, reason: str | None = None) -> None:
         """Disables an extension, recording `reason` (`POST /extensions/{id}/disable`, 204)."""
         path = f"{self._extensions_path(extension_id)}/disable"
         body = {"reason": reason} if reason else {}
         self._http.request("POST", path, idempotent=True, expected=(200, 204), json=body)
 
-    def get_extension_code(self, extension_id: str) -> str:
-        """The script alone (`GET /extensions/{id}/code`, text/plain)."""
-        path = f"{self._extensions_path(extension_id)}/code"
-        return self._http.request("GET", path, idempotent=True, headers={"Accept": "text/plain"}).text
-
-    def set_execution_timeout(self, extension_id: str, seconds: int) -> None:
+    def put_extension_timeouts(self, extension_id: str, seconds: int) -> None:
         """Sets the execution time limit in seconds (`PUT /extensions/{id}/timeouts`, 204)."""
         path = f"{self._extensions_path(extension_id)}/timeouts"
         self._http.request("PUT", path, idempotent=True, expected=(200, 204), json={"executionTimeout": seconds})
-
-    def list_extension_versions(self, extension_id: str) -> list[dict[str, Any]]:
-        """The saved versions `[{id, lastModified}]`, newest first (`GET /extensions/{id}/versions`)."""
-        path = f"{self._extensions_path(extension_id)}/versions"
-        versions: list[dict[str, Any]] = self._http.request("GET", path, idempotent=True).json()
-        return versions
-
-    def get_extension_version(self, extension_id: str, version_id: str) -> dict[str, Any]:
-        """The ExtensionModel as of one version (`GET /extensions/{id}/versions/{versionId}`)."""
-        path = f"{self._extensions_path(extension_id)}/versions/{_segment(version_id)}"
-        model: dict[str, Any] = self._http.request("GET", path, idempotent=True).json()
-        return model
-
-    def compile_code(self, code: str) -> dict[str, Any]:
-        """Asks the service to compile a script: `{successful, error: {type, line, offset, message}}`.
-
-        Side-effect free, so it is retried like a read.
-        """
-        path = f"{self._extensions_path()}/test/compile"
-        body = {"code": code, "language": "PYTHON3"}
-        result: dict[str, Any] = self._http.request("POST", path, idempotent=True, json=body).json()
-        return result
 
     # -- Source API: the extension map of a source ----------------------------------------------------
 

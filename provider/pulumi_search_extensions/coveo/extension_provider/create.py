@@ -54,7 +54,7 @@ def _describe(model: Mapping[str, Any]) -> str:
 
 def _post_once(client: CoveoClient, body: dict[str, Any]) -> dict[str, Any]:
     return create_once(
-        post=lambda: client.create_extension(body),
+        post=lambda: client.post_extension(body),
         find_created=lambda since: _created_since(client, body, since),
         describe=_describe,
         settings=client.settings,
@@ -104,7 +104,7 @@ def _adopt(client: CoveoClient, adopt_id: str, props: Mapping[str, Any]) -> Crea
         raise
     remote = declared_from_model(current)
     if any(remote[key] != props.get(key) for key in (*MODEL_FIELDS, "enabled")):
-        current = client.update_extension(adopt_id, edit_model(props))
+        current = client.put_extension(adopt_id, edit_model(props))
     model = converge(client, adopt_id, current, props)
     return CreateResult(adopt_id, outputs(props, model))
 

@@ -32,12 +32,12 @@ def converge(
     followed_up = False
     if remote["enabled"] != props["enabled"]:
         if props["enabled"]:
-            client.enable_extension(extension_id)
+            client.post_extension_enable(extension_id)
         else:
-            client.disable_extension(extension_id, DISABLED_REASON)
+            client.post_extension_disable(extension_id, DISABLED_REASON)
         followed_up = True
     if remote["execution_timeout"] != props["execution_timeout"]:
-        client.set_execution_timeout(extension_id, int(props["execution_timeout"]))
+        client.put_extension_timeouts(extension_id, int(props["execution_timeout"]))
         followed_up = True
     if not followed_up and "usedBy" in current:
         return dict(current)
@@ -51,7 +51,7 @@ def put_if_changed(
     otherwise GETs. Returns the current ExtensionModel either way.
     """
     if any(remote.get(key) != props.get(key) for key in (*MODEL_FIELDS, "enabled")):
-        return client.update_extension(extension_id, edit_model(props))
+        return client.put_extension(extension_id, edit_model(props))
     return client.get_extension(extension_id)
 
 
