@@ -12,9 +12,10 @@ import requests
 from pulumi_search_extensions._http import ApiError, HttpSettings
 from pulumi_search_extensions.coveo.client import CoveoClient, parse_coveo_error
 from pulumi_search_extensions.coveo.connection import CoveoConnection
+from support.calls import fault_rule, vendor_calls
 
-from .conftest import SCRIPT, fault, vendor_calls
 from .console_calls import ConsoleCalls
+from .helpers import SCRIPT
 
 if TYPE_CHECKING:
     from pulumi_search_extensions.emulator import EmulatorHandle
@@ -111,7 +112,7 @@ def test_a_non_json_error_body_becomes_the_message_and_the_header_gives_the_requ
 
 def test_idempotent_calls_are_retried_on_503_then_succeed(client: CoveoClient, clean_emulator: EmulatorHandle) -> None:
     extension_id = client.post_extension(body())["id"]
-    clean_emulator.admin.set_faults(fault("GET", EXTENSION, "503", max_faults=2))
+    clean_emulator.admin.set_faults(fault_rule("GET", EXTENSION, faults={"503": 1.0}, max_faults=2))
     assert client.get_extension(extension_id)["id"] == extension_id
     assert vendor_calls(clean_emulator)[f"GET {EXTENSION}"] == 3
 
@@ -119,7 +120,7 @@ def test_idempotent_calls_are_retried_on_503_then_succeed(client: CoveoClient, c
 def test_a_429_is_retried_after_the_wait_the_service_asks_for(
     client: CoveoClient, clean_emulator: EmulatorHandle
 ) -> None:
-    clean_emulator.admin.set_faults(fault("GET", EXTENSIONS, "429", max_faults=1, retry_after_s=1))
+    clean_emulator.admin.set_faults(fault_rule("GET", EXTENSIONS, faults={"429": 1.0}, max_faults=1, retry_after_s=1))
     started = time.monotonic()
     assert client.list_extensions() == []
     assert time.monotonic() - started >= 0.9
@@ -127,7 +128,7 @@ def test_a_429_is_retried_after_the_wait_the_service_asks_for(
 
 
 def test_the_create_post_is_sent_once_even_on_a_503(client: CoveoClient, clean_emulator: EmulatorHandle) -> None:
-    clean_emulator.admin.set_faults(fault("POST", EXTENSIONS, "503", max_faults=1))
+    clean_emulator.admin.set_faults(fault_rule("POST", EXTENSIONS, faults={"503": 1.0}, max_faults=1))
     with pytest.raises(ApiError) as caught:
         client.post_extension(body())
     assert caught.value.status == 503
@@ -141,7 +142,7 @@ def test_retries_stop_within_the_time_budget(clean_emulator: EmulatorHandle) -> 
             clean_emulator.coveo_organization_id, clean_emulator.url, clean_emulator.coveo_api_key, settings
         )
     )
-    clean_emulator.admin.set_faults(fault("GET", EXTENSIONS, "503"))
+    clean_emulator.admin.set_faults(fault_rule("GET", EXTENSIONS, faults={"503": 1.0}))
     started = time.monotonic()
     with pytest.raises(ApiError) as caught:
         impatient.list_extensions()

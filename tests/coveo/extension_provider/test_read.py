@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 from pulumi_search_extensions.coveo.client import CoveoClient
 from pulumi_search_extensions.coveo.extension_provider import CoveoExtensionProvider
+from support.providers import configured_provider, coveo_stack_config
 
-from .conftest import SCRIPT, checked, configured_provider, emulator_config
+from ..helpers import SCRIPT, checked
 
 if TYPE_CHECKING:
     from pulumi_search_extensions.emulator import EmulatorHandle
@@ -50,9 +51,9 @@ def test_an_extension_the_service_disabled_shows_as_drift(
 
 
 def test_read_keeps_the_connection_inputs_as_they_were(clean_emulator: EmulatorHandle) -> None:
-    config = emulator_config(clean_emulator)
+    config = coveo_stack_config(clean_emulator)
     del config["coveo:apiKey"]
-    provider = configured_provider(config)
+    provider = configured_provider(CoveoExtensionProvider, config)
     inputs = checked(provider, api_key=clean_emulator.coveo_api_key)
     created = provider.create(inputs)
     refreshed = provider.read(created.id, created.outs)
