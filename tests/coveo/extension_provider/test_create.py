@@ -135,7 +135,7 @@ def test_an_ambiguous_create_lists_the_candidates_and_how_to_adopt_one(
         provider.create(checked(provider))
     for extension in stored_extensions(clean_emulator):
         assert extension["id"] in str(caught.value)
-    assert twin["id"] in str(caught.value)
+    assert twin.id in str(caught.value)
 
 
 def test_a_wrong_key_gives_one_clear_error_without_the_key(clean_emulator: EmulatorHandle) -> None:
@@ -164,8 +164,8 @@ def test_adopt_takes_over_an_existing_extension_and_brings_it_to_the_declared_st
 ) -> None:
     existing = client.post_extension({"name": "from console", "content": "log('old')\n", "enabled": False})
     clean_emulator.admin.clear_requests()
-    result = provider.create(checked(provider, adopt_id=existing["id"], execution_timeout=7))
-    assert result.id == existing["id"]
+    result = provider.create(checked(provider, adopt_id=existing.id, execution_timeout=7))
+    assert result.id == existing.id
     [stored] = stored_extensions(clean_emulator)
     assert (stored["name"], stored["content"], stored["enabled"], stored["timeout"]) == ("cleaner", SCRIPT, True, 7)
     assert f"POST {EXTENSIONS}" not in vendor_calls(clean_emulator)

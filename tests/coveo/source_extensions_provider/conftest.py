@@ -32,4 +32,4 @@ def source_id(clean_emulator: EmulatorHandle) -> str:
 @pytest.fixture
 def new_extension(client: CoveoClient) -> Callable[[str], str]:
     """Creates an extension in the emulator and returns its id."""
-    return lambda name: str(client.post_extension({"name": name, "content": SCRIPT})["id"])
+    return lambda name: client.post_extension({"name": name, "content": SCRIPT}).id

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from pulumi_search_extensions.coveo.client import CoveoClient
+from pulumi_search_extensions.coveo.client import CoveoClient, SourceUse
 from pulumi_search_extensions.coveo.source_extensions_provider import (
     CoveoSourceExtensionsError,
     CoveoSourceExtensionsProvider,
@@ -47,7 +47,7 @@ def test_create_applies_the_declared_map_in_order_and_the_extensions_show_it_in_
     for name in ("pre_conversion", "post_conversion", "item_types"):
         assert result.outs[name] == inputs[name]
     assert result.outs["previous_map"] is None and "api_key" not in result.outs
-    assert client.get_extension(first)["usedBy"] == [{"sourceId": source_id, "sourceName": "Web pages"}]
+    assert client.get_extension(first).used_by == (SourceUse(source_id, "Web pages"),)
 
 
 def test_create_refuses_to_overwrite_extensions_configured_elsewhere_and_changes_nothing(

@@ -7,6 +7,7 @@ With `adopt_id`, nothing is created: the existing extension is read and brought 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -15,7 +16,7 @@ from pulumi.dynamic import CreateResult
 from ..._create import Identity, claim_adopted, create_once, note_existing, undo_on_failure
 from ..._http import ApiError
 from ..._service_errors import clear_errors
-from ..client import CoveoClient
+from ..client import CoveoClient, Extension
 from ..connection import resolve_connection, resolve_organization_id
 from .errors import CoveoExtensionError, describe, explain, is_gone
 from .schema import MODEL_FIELDS, declared_from_model, edit_model, iso_from_epoch_ms, outputs
@@ -24,15 +25,14 @@ from .update import converge
 ACTION = "Creating the Coveo extension"
 
 
-def _created_since(client: CoveoClient, body: Mapping[str, Any], since: float) -> list[dict[str, Any]]:
+def _created_since(client: CoveoClient, body: Mapping[str, Any], since: float) -> list[Extension]:
     """Extensions that match the POST's name, script and description and appeared after `since` (epoch s)."""
     return [
         model
         for model in client.list_extensions()
-        if all(model.get(key) == body[key] for key in ("name", "content"))
-        and (model.get("description") or "") == body["description"]
-        and isinstance(model.get("createdDate"), (int, float))
-        and model["createdDate"] >= since * 1000
+        if (model.name, model.content, model.description) == (body["name"], body["content"], body["description"])
+        and model.created_date is not None
+        and model.created_date >= since * 1000
     ]
 
 
@@ -48,11 +48,11 @@ def note_existing_extension(extension_id: str, olds: Mapping[str, Any]) -> None:
         note_existing(_scope(organization_id), extension_id)
 
 
-def _describe(model: Mapping[str, Any]) -> str:
-    return f"{model.get('id')} (created {iso_from_epoch_ms(model.get('createdDate'))})"
+def _describe(model: Extension) -> str:
+    return f"{model.id} (created {iso_from_epoch_ms(model.created_date)})"
 
 
-def _post_once(client: CoveoClient, body: dict[str, Any]) -> dict[str, Any]:
+def _post_once(client: CoveoClient, body: dict[str, Any]) -> Extension:
     return create_once(
         post=lambda: client.post_extension(body),
         find_created=lambda since: _created_since(client, body, since),
@@ -64,19 +64,19 @@ def _post_once(client: CoveoClient, body: dict[str, Any]) -> dict[str, Any]:
         identity=Identity(
             _scope(client.organization_id),
             (body["name"], body["content"], body["description"]),
-            lambda model: str(model["id"]),
+            lambda model: model.id,
         ),
     )
 
 
 def _create_new(client: CoveoClient, props: Mapping[str, Any]) -> CreateResult:
     created = _post_once(client, edit_model(props))
-    extension_id = str(created["id"])
+    extension_id = created.id
     try:
         model = undo_on_failure(
             extension_id,
             # A just-created extension is used by no source: the POST's model is complete.
-            lambda: converge(client, extension_id, {**created, "usedBy": []}, props),
+            lambda: converge(client, extension_id, replace(created, used_by=()), props),
             lambda: client.delete_extension(extension_id),
             what="Coveo extension",
         )

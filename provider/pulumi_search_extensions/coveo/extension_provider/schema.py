@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from ..client import Extension
 from .script import script_of, sha256_text
 
 DATA_STREAMS = ("BODY_TEXT", "BODY_HTML", "THUMBNAIL", "DOCUMENT_DATA", "BODY_MARKDOWN")
@@ -70,18 +71,17 @@ def edit_model(props: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def declared_from_model(model: Mapping[str, Any]) -> dict[str, Any]:
+def declared_from_model(model: Extension) -> dict[str, Any]:
     """The declared fields as the service stores them, normalized like `check` normalizes the program's; the
     script by its hash (`content_sha256`), never the script itself."""
-    timeout = model.get("timeout")
     return {
-        "name": model.get("name", ""),
-        "description": model.get("description") or "",
-        "content_sha256": sha256_text(model.get("content") or ""),
-        "required_data_streams": normalize_streams(model.get("requiredDataStreams") or []),
-        "api_version": model.get("apiVersion") or DEFAULTS["api_version"],
-        "enabled": bool(model.get("enabled", True)),
-        "execution_timeout": int(timeout) if isinstance(timeout, (int, float)) else DEFAULT_EXECUTION_TIMEOUT,
+        "name": model.name,
+        "description": model.description,
+        "content_sha256": sha256_text(model.content),
+        "required_data_streams": normalize_streams(model.required_data_streams),
+        "api_version": model.api_version or DEFAULTS["api_version"],
+        "enabled": model.enabled,
+        "execution_timeout": int(model.timeout) if model.timeout is not None else DEFAULT_EXECUTION_TIMEOUT,
     }
 
 
@@ -117,24 +117,24 @@ def kept_status(status: Any) -> dict[str, Any]:
     return {key: value for key, value in status.items() if key not in DROPPED_STATUS_KEYS}
 
 
-def outputs(props: Mapping[str, Any], model: Mapping[str, Any]) -> dict[str, Any]:
+def outputs(props: Mapping[str, Any], model: Extension) -> dict[str, Any]:
     """The resource's outputs: the kept inputs as given, the declared fields as stored, and what only Coveo knows."""
     outs = {key: props[key] for key in KEPT_INPUTS if props.get(key) is not None}
     outs.update(declared_from_model(model))
     outs.update(
         {
-            "extension_id": model.get("id"),
-            "version_id": model.get("versionId"),
-            "created_date": iso_from_epoch_ms(model.get("createdDate")),
-            "last_modified": iso_from_epoch_ms(model.get("lastModified")),
-            "status": snake_keys(kept_status(model.get("status"))),
-            "used_by": snake_keys(model.get("usedBy") or []),
+            "extension_id": model.id,
+            "version_id": model.version_id,
+            "created_date": iso_from_epoch_ms(model.created_date),
+            "last_modified": iso_from_epoch_ms(model.last_modified),
+            "status": snake_keys(kept_status(model.status)),
+            "used_by": [{"source_id": use.source_id, "source_name": use.source_name} for use in model.used_by or ()],
         }
     )
     return outs
 
 
-def inputs_from_remote(props: Mapping[str, Any], model: Mapping[str, Any]) -> dict[str, Any]:
+def inputs_from_remote(props: Mapping[str, Any], model: Extension) -> dict[str, Any]:
     """The inputs a refresh records: kept inputs as they were, declared fields as the service now has them.
 
     A script edited in the console or an extension the service disabled then shows as a diff against the
@@ -144,5 +144,5 @@ def inputs_from_remote(props: Mapping[str, Any], model: Mapping[str, Any]) -> di
     inputs = {key: props[key] for key in KEPT_INPUTS if props.get(key) is not None}
     inputs.update(declared_from_model(model))
     if not props.get("script_path"):
-        inputs["content"] = model.get("content") or ""
+        inputs["content"] = model.content
     return inputs
