@@ -79,7 +79,7 @@ def test_a_stack_deployed_before_content_sha256_plans_no_change_then_shrinks_at_
     assert stack.up(on_output=quiet).summary.resource_changes == {"same": 2}
     assert clean_emulator.admin.requests()["counts"] == {}  # no update, no replacement, not a single call
     [extension] = stored(clean_emulator)
-    assert (extension["id"], extension["versionId"]) == (model["id"], model["versionId"])
+    assert (extension["id"], extension["versionId"]) == (model.id, model.version_id)
 
     # A refresh rewrites the outputs in the new shape: the hash, not a second copy of the script.
     stack.refresh(on_output=quiet)
