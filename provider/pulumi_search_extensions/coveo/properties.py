@@ -19,7 +19,7 @@ NO_DEFAULT: Any = object()
 
 
 @dataclass(frozen=True)
-class Prop:
+class Property:
     """What one property is.
 
     Attributes:
@@ -50,16 +50,16 @@ def prop(
     secret: bool = False,
     output_only: bool = False,
     default: Any = NO_DEFAULT,
-) -> dict[str, Prop]:
+) -> dict[str, Property]:
     """The metadata of a field of a properties class, `field(metadata=prop(...))` (`sent` implies `declared`)."""
-    return {"prop": Prop(sent, declared or sent, kept, replaces, secret, output_only, default)}
+    return {"property": Property(sent, declared or sent, kept, replaces, secret, output_only, default)}
 
 
-def _props(properties: type) -> list[tuple[str, Prop]]:
-    return [(f.name, f.metadata["prop"]) for f in fields(properties) if "prop" in f.metadata]
+def _props(properties: type) -> list[tuple[str, Property]]:
+    return [(f.name, f.metadata["property"]) for f in fields(properties) if "property" in f.metadata]
 
 
-def names(properties: type, which: Callable[[Prop], bool]) -> tuple[str, ...]:
+def names(properties: type, which: Callable[[Property], bool]) -> tuple[str, ...]:
     """The names of the properties `which` selects, in declaration order."""
     return tuple(name for name, meta in _props(properties) if which(meta))
 

@@ -22,7 +22,7 @@ DEFAULT_EXECUTION_TIMEOUT = 5  # seconds: the service's own default
 
 @dataclass(frozen=True)
 class CoveoExtensionProperties:
-    """Every property of a CoveoExtension (its arguments and outputs), declared once; see `properties.Prop`."""
+    """Every property of a CoveoExtension (its arguments and outputs), declared once; see `properties.Property`."""
 
     name: str = field(metadata=prop(sent=True))
     description: str = field(metadata=prop(sent=True, default=""))

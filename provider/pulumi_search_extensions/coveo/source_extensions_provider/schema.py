@@ -18,7 +18,7 @@ DEFAULT_ACTION_ON_ERROR = "SKIP_EXTENSION"
 
 @dataclass(frozen=True)
 class CoveoSourceExtensionsProperties:
-    """Every property of a CoveoSourceExtensions (its arguments and outputs), declared once; see `properties.Prop`."""
+    """Every property of a CoveoSourceExtensions (arguments and outputs), declared once; see `properties.Property`."""
 
     source_id: str = field(metadata=prop(kept=True, replaces=True))
     pre_conversion: list[dict[str, Any]] = field(metadata=prop(declared=True, default=[]))
