@@ -13,10 +13,12 @@ import time
 import pytest
 
 from pulumi_search_extensions import CoveoExtensionError
+from pulumi_search_extensions.coveo.extension_provider import CoveoExtensionProvider
 from pulumi_search_extensions.coveo.source_extensions_provider import CoveoSourceExtensionsError
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.providers import configured_provider, coveo_stack_config
 
-from .conftest import checked, configured_provider, emulator_config, stored_extensions
+from .helpers import checked, stored_extensions
 
 
 def _closed_port() -> int:
@@ -29,9 +31,9 @@ def test_an_unreachable_host_fails_in_seconds_naming_the_url_and_the_stack_confi
     clean_emulator: EmulatorHandle,
 ) -> None:
     host = f"http://127.0.0.1:{_closed_port()}"
-    config = emulator_config(clean_emulator, **{"coveo:host": host})
+    config = coveo_stack_config(clean_emulator, **{"coveo:host": host})
     del config["coveo:retryBudget"]  # the defaults: five minutes for what may be transient
-    provider = configured_provider(config)
+    provider = configured_provider(CoveoExtensionProvider, config)
 
     started = time.monotonic()
     with pytest.raises(CoveoExtensionError) as raised:
@@ -46,7 +48,7 @@ def test_an_unreachable_host_fails_in_seconds_naming_the_url_and_the_stack_confi
 
 
 def test_an_unknown_organization_names_organization_id_and_where_it_came_from(clean_emulator: EmulatorHandle) -> None:
-    provider = configured_provider(emulator_config(clean_emulator))
+    provider = configured_provider(CoveoExtensionProvider, coveo_stack_config(clean_emulator))
 
     with pytest.raises(CoveoExtensionError) as raised:
         provider.create(checked(provider, organization_id="nosuchorg"))
@@ -59,7 +61,7 @@ def test_an_unknown_organization_names_organization_id_and_where_it_came_from(cl
 
 
 def test_a_rejected_key_given_as_an_argument_is_named_as_the_argument(clean_emulator: EmulatorHandle) -> None:
-    provider = configured_provider(emulator_config(clean_emulator))
+    provider = configured_provider(CoveoExtensionProvider, coveo_stack_config(clean_emulator))
 
     with pytest.raises(CoveoExtensionError) as raised:
         provider.create(checked(provider, api_key="xx-wrong-argument-key"))
@@ -73,7 +75,8 @@ def test_a_rejected_key_given_as_an_argument_is_named_as_the_argument(clean_emul
 
 def test_a_key_without_the_privilege_names_the_privilege(clean_emulator: EmulatorHandle) -> None:
     provider = configured_provider(
-        emulator_config(clean_emulator, **{"coveo:apiKey": clean_emulator.coveo_other_api_key})
+        CoveoExtensionProvider,
+        coveo_stack_config(clean_emulator, **{"coveo:apiKey": clean_emulator.coveo_other_api_key}),
     )
 
     with pytest.raises(CoveoExtensionError) as raised:

@@ -90,7 +90,7 @@ def test_lifecycle_preview_up_noop_drift_refresh_update_replace_destroy(
     assert stack.up(on_output=quiet).summary.resource_changes == {"same": 2}
 
     # A console edit behind Pulumi's back: refresh sees it, preview shows it, up reverts it.
-    emulator_client(clean_emulator).update_extension(
+    emulator_client(clean_emulator).put_extension(
         extension["id"], {"name": "cleaner", "content": "log('console edit')\n", "description": "v1"}
     )
     stack.refresh(on_output=quiet)
@@ -122,20 +122,20 @@ def test_lifecycle_preview_up_noop_drift_refresh_update_replace_destroy(
 def test_adopt_with_a_secret_key_argument_then_auto_disable_drift_and_destroy(
     new_stack: StackFactory, clean_emulator: EmulatorHandle
 ) -> None:
-    existing = emulator_client(clean_emulator).create_extension({"name": "console-made", "content": "log('x')\n"})
+    existing = emulator_client(clean_emulator).post_extension({"name": "console-made", "content": "log('x')\n"})
     stack = new_stack(
         extension_program(
             keywords=True,
-            adopt_id=existing["id"],
+            adopt_id=existing.id,
             organization_id=clean_emulator.coveo_organization_id,
             host=clean_emulator.url,
             api_key=clean_emulator.coveo_api_key,
         )
     )
     up = stack.up(on_output=quiet)
-    assert up.summary.resource_changes == {"create": 2} and up.outputs["extension_id"].value == existing["id"]
+    assert up.summary.resource_changes == {"create": 2} and up.outputs["extension_id"].value == existing.id
     [adopted] = stored(clean_emulator)
-    assert (adopted["id"], adopted["name"], adopted["content"]) == (existing["id"], "cleaner", SCRIPT)
+    assert (adopted["id"], adopted["name"], adopted["content"]) == (existing.id, "cleaner", SCRIPT)
 
     state = saved_state(stack)
     assert clean_emulator.coveo_api_key not in json.dumps(state)  # the key is only ever ciphertext
@@ -143,7 +143,7 @@ def test_adopt_with_a_secret_key_argument_then_auto_disable_drift_and_destroy(
     assert "ciphertext" in resource["outputs"]["api_key"] and "ciphertext" in resource["inputs"]["api_key"]
 
     # The service disables the extension: refresh records it (still no plaintext key), up enables it again.
-    clean_emulator.admin.auto_disable(clean_emulator.coveo_organization_id, existing["id"])
+    clean_emulator.admin.auto_disable(clean_emulator.coveo_organization_id, existing.id)
     stack.refresh(on_output=quiet)
     assert clean_emulator.coveo_api_key not in json.dumps(saved_state(stack))
     assert stack.preview(on_output=quiet).change_summary == {"update": 1, "same": 1}

@@ -40,7 +40,7 @@ def test_a_stack_deployed_before_content_sha256_plans_no_change_then_shrinks_at_
     new_stack: StackFactory, clean_emulator: EmulatorHandle
 ) -> None:
     client = emulator_client(clean_emulator)
-    created = client.create_extension(
+    created = client.post_extension(
         {
             "name": "kept",
             "content": SCRIPT,
@@ -51,18 +51,18 @@ def test_a_stack_deployed_before_content_sha256_plans_no_change_then_shrinks_at_
             "enabled": True,
         }
     )
-    client.set_execution_timeout(created["id"], ARGS["execution_timeout"])
-    model = client.get_extension(created["id"])
+    client.put_extension_timeouts(created.id, ARGS["execution_timeout"])
+    model = client.get_extension(created.id)
     plain, secret = clean_emulator.stack_config()
     stack = new_stack(upgrade_program, config=plain, secrets=secret, project=PROJECT)
 
     values = {
         "{{host}}": clean_emulator.url,
         "{{stack}}": stack.name,
-        "{{extension_id}}": model["id"],
-        "{{version_id}}": model["versionId"],
-        "{{created_date}}": iso_from_epoch_ms(model["createdDate"]),
-        "{{last_modified}}": iso_from_epoch_ms(model["lastModified"]),
+        "{{extension_id}}": model.id,
+        "{{version_id}}": model.version_id,
+        "{{created_date}}": iso_from_epoch_ms(model.created_date),
+        "{{last_modified}}": iso_from_epoch_ms(model.last_modified),
     }
     text = FIXTURE.read_text(encoding="utf-8")
     for placeholder, value in values.items():
@@ -79,7 +79,7 @@ def test_a_stack_deployed_before_content_sha256_plans_no_change_then_shrinks_at_
     assert stack.up(on_output=quiet).summary.resource_changes == {"same": 2}
     assert clean_emulator.admin.requests()["counts"] == {}  # no update, no replacement, not a single call
     [extension] = stored(clean_emulator)
-    assert (extension["id"], extension["versionId"]) == (model["id"], model["versionId"])
+    assert (extension["id"], extension["versionId"]) == (model.id, model.version_id)
 
     # A refresh rewrites the outputs in the new shape: the hash, not a second copy of the script.
     stack.refresh(on_output=quiet)

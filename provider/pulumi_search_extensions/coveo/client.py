@@ -1,19 +1,22 @@
-"""CoveoClient: one method per Coveo Extension API operation, plus the Source API's extension map.
+"""CoveoClient: one method per Coveo API call the providers make, named after it (`PUT /extensions/{id}` is
+`put_extension`).
 
 No resource logic lives here: the providers decide what to call; this module only knows paths, verbs,
 expected statuses and Coveo's error shape. Every call goes through the shared `HttpClient`, which
-retries idempotent calls within the time budget; `create_extension` is sent exactly once (see
+retries idempotent calls within the time budget; `post_extension` is sent exactly once (see
 `_create.create_once` for what a failed create means).
 """
 
 from __future__ import annotations
 
 import urllib.parse
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import requests
 
-from .._http import ErrorParser, HttpClient, HttpSettings
+from .._http import HttpClient, HttpSettings
 from .connection import CoveoConnection
 
 SERVICE = "Coveo"
@@ -41,16 +44,76 @@ def parse_coveo_error(response: requests.Response) -> tuple[str | None, str, str
     return None, message, header_request_id
 
 
-def _scrubbed(parse: ErrorParser, secret: str) -> ErrorParser:
-    """An error parser that hides `secret` should a service or a proxy echo it back."""
+def _number(value: Any) -> float | None:
+    """A JSON number, or None (booleans are not numbers here)."""
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
-    def parse_error(response: requests.Response) -> tuple[str | None, str, str | None]:
-        code, message, request_id = parse(response)
-        if secret and secret in message:
-            message = message.replace(secret, "***")
-        return code, message, request_id
 
-    return parse_error
+@dataclass(frozen=True)
+class SourceUse:
+    """A source that applies an extension (an entry of the ExtensionModel's `usedBy`)."""
+
+    source_id: str
+    source_name: str
+
+
+@dataclass(frozen=True)
+class Extension:
+    """An extension as Coveo answers it (its ExtensionModel), in Python names; the providers read nothing else.
+
+    Attributes:
+        id: the extension id (`<organization>-<random>`).
+        name, description, content: as stored (absent text is "").
+        required_data_streams: the data streams it reads, in the service's order.
+        api_version: `v1` or `v2`, None when the service leaves it out.
+        enabled: False once disabled (by a user or by the service after repeated failures).
+        timeout: the execution time limit in seconds, None when the service leaves it out.
+        version_id: the id of the current version of the script.
+        created_date, last_modified: epoch milliseconds, None when absent.
+        status: the service's `status` object as it is (free-form: health, disabled status, daily statistics).
+        used_by: the sources that apply it; None when the answer does not say (the list and the POST leave it out).
+    """
+
+    id: str
+    name: str = ""
+    description: str = ""
+    content: str = ""
+    required_data_streams: tuple[str, ...] = ()
+    api_version: str | None = None
+    enabled: bool = True
+    timeout: float | None = None
+    version_id: str | None = None
+    created_date: float | None = None
+    last_modified: float | None = None
+    status: Mapping[str, Any] = field(default_factory=dict)
+    used_by: tuple[SourceUse, ...] | None = None
+
+    @classmethod
+    def from_api(cls, body: Mapping[str, Any]) -> Extension:
+        """The model of a JSON ExtensionModel."""
+        used_by = body.get("usedBy")
+        status = body.get("status")
+        return cls(
+            id=str(body.get("id") or ""),
+            name=str(body.get("name") or ""),
+            description=str(body.get("description") or ""),
+            content=str(body.get("content") or ""),
+            required_data_streams=tuple(str(stream) for stream in body.get("requiredDataStreams") or []),
+            api_version=str(body["apiVersion"]) if body.get("apiVersion") else None,
+            enabled=bool(body.get("enabled", True)),
+            timeout=_number(body.get("timeout")),
+            version_id=str(body["versionId"]) if body.get("versionId") is not None else None,
+            created_date=_number(body.get("createdDate")),
+            last_modified=_number(body.get("lastModified")),
+            status=dict(status) if isinstance(status, Mapping) else {},
+            used_by=None
+            if not isinstance(used_by, list)
+            else tuple(
+                SourceUse(str(use.get("sourceId", "?")), str(use.get("sourceName", "?")))
+                for use in used_by
+                if isinstance(use, Mapping)
+            ),
+        )
 
 
 def _segment(value: str) -> str:
@@ -72,7 +135,7 @@ class CoveoClient:
             base_url=connection.base_url,
             auth_header=f"Bearer {connection.api_key}",
             settings=connection.http,
-            parse_error=_scrubbed(parse_coveo_error, connection.api_key),
+            parse_error=parse_coveo_error,  # HttpClient masks the key should Coveo echo it
         )
 
     def __repr__(self) -> str:
@@ -92,74 +155,46 @@ class CoveoClient:
 
     # -- Extension API ------------------------------------------------------------------------------
 
-    def list_extensions(self) -> list[dict[str, Any]]:
+    def list_extensions(self) -> list[Extension]:
         """Every extension of the organization (`GET /extensions`, not paged; entries have no `usedBy`)."""
-        result: list[dict[str, Any]] = self._http.request("GET", self._extensions_path(), idempotent=True).json()
-        return result
+        found: list[dict[str, Any]] = self._http.request("GET", self._extensions_path(), idempotent=True).json()
+        return [Extension.from_api(body) for body in found]
 
-    def create_extension(self, body: dict[str, Any]) -> dict[str, Any]:
+    def post_extension(self, body: dict[str, Any]) -> Extension:
         """Creates an extension from an EditExtensionModel (`POST /extensions`, 201). Sent once, never retried."""
         response = self._http.request("POST", self._extensions_path(), idempotent=False, expected=(200, 201), json=body)
-        created: dict[str, Any] = response.json()
-        return created
+        return Extension.from_api(response.json())
 
-    def get_extension(self, extension_id: str) -> dict[str, Any]:
-        """One extension's ExtensionModel, `usedBy` included (`GET /extensions/{id}`)."""
-        model: dict[str, Any] = self._http.request("GET", self._extensions_path(extension_id), idempotent=True).json()
-        return model
+    def get_extension(self, extension_id: str) -> Extension:
+        """One extension, `used_by` included (`GET /extensions/{id}`)."""
+        return Extension.from_api(
+            self._http.request("GET", self._extensions_path(extension_id), idempotent=True).json()
+        )
 
-    def update_extension(self, extension_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        """Replaces an extension with a full EditExtensionModel (`PUT /extensions/{id}`)."""
+    def put_extension(self, extension_id: str, body: dict[str, Any]) -> Extension:
+        """Replaces an extension with a full EditExtensionModel (`PUT /extensions/{id}`); `used_by` included."""
         response = self._http.request("PUT", self._extensions_path(extension_id), idempotent=True, json=body)
-        model: dict[str, Any] = response.json()
-        return model
+        return Extension.from_api(response.json())
 
     def delete_extension(self, extension_id: str) -> None:
         """Deletes an extension (`DELETE /extensions/{id}`, 204)."""
         self._http.request("DELETE", self._extensions_path(extension_id), idempotent=True, expected=(200, 204))
 
-    def enable_extension(self, extension_id: str) -> None:
+    def post_extension_enable(self, extension_id: str) -> None:
         """Enables a disabled extension (`POST /extensions/{id}/enable`, 204)."""
         path = f"{self._extensions_path(extension_id)}/enable"
         self._http.request("POST", path, idempotent=True, expected=(200, 204))
 
-    def disable_extension(self, extension_id: str, reason: str | None = None) -> None:
+    def post_extension_disable(self, extension_id: str, reason: str | None = None) -> None:
         """Disables an extension, recording `reason` (`POST /extensions/{id}/disable`, 204)."""
         path = f"{self._extensions_path(extension_id)}/disable"
         body = {"reason": reason} if reason else {}
         self._http.request("POST", path, idempotent=True, expected=(200, 204), json=body)
 
-    def get_extension_code(self, extension_id: str) -> str:
-        """The script alone (`GET /extensions/{id}/code`, text/plain)."""
-        path = f"{self._extensions_path(extension_id)}/code"
-        return self._http.request("GET", path, idempotent=True, headers={"Accept": "text/plain"}).text
-
-    def set_execution_timeout(self, extension_id: str, seconds: int) -> None:
+    def put_extension_timeouts(self, extension_id: str, seconds: int) -> None:
         """Sets the execution time limit in seconds (`PUT /extensions/{id}/timeouts`, 204)."""
         path = f"{self._extensions_path(extension_id)}/timeouts"
         self._http.request("PUT", path, idempotent=True, expected=(200, 204), json={"executionTimeout": seconds})
-
-    def list_extension_versions(self, extension_id: str) -> list[dict[str, Any]]:
-        """The saved versions `[{id, lastModified}]`, newest first (`GET /extensions/{id}/versions`)."""
-        path = f"{self._extensions_path(extension_id)}/versions"
-        versions: list[dict[str, Any]] = self._http.request("GET", path, idempotent=True).json()
-        return versions
-
-    def get_extension_version(self, extension_id: str, version_id: str) -> dict[str, Any]:
-        """The ExtensionModel as of one version (`GET /extensions/{id}/versions/{versionId}`)."""
-        path = f"{self._extensions_path(extension_id)}/versions/{_segment(version_id)}"
-        model: dict[str, Any] = self._http.request("GET", path, idempotent=True).json()
-        return model
-
-    def compile_code(self, code: str) -> dict[str, Any]:
-        """Asks the service to compile a script: `{successful, error: {type, line, offset, message}}`.
-
-        Side-effect free, so it is retried like a read.
-        """
-        path = f"{self._extensions_path()}/test/compile"
-        body = {"code": code, "language": "PYTHON3"}
-        result: dict[str, Any] = self._http.request("POST", path, idempotent=True, json=body).json()
-        return result
 
     # -- Source API: the extension map of a source ----------------------------------------------------
 

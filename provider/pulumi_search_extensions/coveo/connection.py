@@ -21,9 +21,8 @@ config or the environment), so later calls know where the object lives even if t
 
 from __future__ import annotations
 
-import os
 import urllib.parse
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +30,7 @@ from pulumi.dynamic import CheckFailure
 
 from .._http import HttpSettings
 from .._inputs import failure, is_unknown
-from .._settings import Setting, http_settings, stack_config_value, validate_http_settings
+from .._settings import Setting, http_settings, setting_origin, validate_http_settings
 
 ORGANIZATION_ID = Setting("organization_id", "coveo:organizationId", ("COVEO_ORGANIZATION_ID",))
 API_KEY = Setting("api_key", "coveo:apiKey", ("COVEO_API_KEY",))
@@ -46,9 +45,6 @@ REGION_BASE_URLS: dict[str, str] = {
     "hipaa": "https://platformhipaa.cloud.coveo.com",
 }
 DEFAULT_REGION = "us"
-
-CONNECTION_ARGS = ("organization_id", "api_key", "host", "region")
-"""Resource arguments that say where and how to call Coveo (shared by every Coveo resource)."""
 
 
 class CoveoConnectionError(ValueError):
@@ -73,35 +69,30 @@ class CoveoConnection:
     http: HttpSettings = field(default_factory=HttpSettings)
 
 
-@dataclass(frozen=True)
-class _Found:
-    """A setting's value, the level it was found at (0 argument, 1 stack config, 2 environment) and where."""
-
-    value: Any
-    level: int
-    where: str
-
-
-def _levels(setting: Setting, props: Mapping[str, Any]) -> Iterator[_Found]:
-    """The setting's non-empty values from the argument, the stack config and the environment, in order."""
-    value = props.get(setting.arg)
-    if value is not None and value != "":
-        yield _Found(value, 0, f"the `{setting.arg}` argument")
-    value = stack_config_value(setting.config_key)
-    if value is not None and value != "":
-        yield _Found(value, 1, f"stack config `{setting.config_key}`")
-    for name in setting.env_vars:
-        env = os.environ.get(name)
-        if env:
-            yield _Found(env, 2, f"environment variable ${name}")
+def _level(setting: Setting, props: Mapping[str, Any]) -> int:
+    """Where `setting.resolve(props)` found its value: 0 the argument, 1 stack config, 2 the environment (or none)."""
+    origin = setting_origin(setting, props)
+    if origin == f"the `{setting.arg}` argument":
+        return 0
+    return 1 if origin == f"stack config `{setting.config_key}`" else 2
 
 
-def _location(props: Mapping[str, Any]) -> tuple[Setting, _Found] | None:
-    """The host or region that decides the base URL: more specific level first, host before region."""
-    found = [(setting, f) for setting in (HOST, REGION) for f in _levels(setting, props)]
-    if not found:
+def _location(props: Mapping[str, Any]) -> tuple[Setting, Any, str] | None:
+    """The host or region that decides the base URL, its value and where it came from: the more specific
+    level first (argument, stack config, environment), host before region at the same level."""
+    found = [(setting, setting.resolve(props)) for setting in (HOST, REGION)]
+    given = [(setting, value) for setting, value in found if value is not None]
+    if not given:
         return None
-    return min(found, key=lambda pair: pair[1].level)  # min() keeps the first (host) on a tie
+    setting, value = min(given, key=lambda pair: _level(pair[0], props))  # min() keeps the first (host) on a tie
+    return setting, value, setting_origin(setting, props)
+
+
+def _base_url_of(setting: Setting, value: Any) -> str | None:
+    """The base URL a host or region value names (None for an unknown region)."""
+    if setting is HOST:
+        return normalize_host(str(value))
+    return REGION_BASE_URLS.get(str(value).strip().lower())
 
 
 def base_url_origin(props: Mapping[str, Any], base_url: str) -> str:
@@ -112,11 +103,9 @@ def base_url_origin(props: Mapping[str, Any], base_url: str) -> str:
     """
     target = normalize_host(base_url) if base_url else ""
     for setting in (HOST, REGION):
-        for found in _levels(setting, {}):
-            given = found.value
-            url = normalize_host(str(given)) if setting is HOST else REGION_BASE_URLS.get(str(given).strip().lower())
-            if url == target:
-                return found.where
+        value = setting.resolve({})
+        if value is not None and _base_url_of(setting, value) == target:
+            return setting_origin(setting, {})
     region = props.get("region")
     if isinstance(region, str) and REGION_BASE_URLS.get(region.strip().lower()) == target:
         return "the `region` argument"
@@ -157,15 +146,13 @@ def resolve_base_url(props: Mapping[str, Any]) -> str:
     location = _location(props)
     if location is None:
         return REGION_BASE_URLS[DEFAULT_REGION]
-    setting, found = location
-    if is_unknown(found.value):
-        return str(found.value)
-    problem = host_problem(found.value) if setting is HOST else region_problem(found.value)
+    setting, value, origin = location
+    if is_unknown(value):
+        return str(value)
+    problem = host_problem(value) if setting is HOST else region_problem(value)
     if problem:
-        raise CoveoConnectionError(f"{setting.arg}: {problem} (from {found.where})")
-    if setting is HOST:
-        return normalize_host(found.value)
-    return REGION_BASE_URLS[found.value.strip().lower()]
+        raise CoveoConnectionError(f"{setting.arg}: {problem} (from {origin})")
+    return str(_base_url_of(setting, value))
 
 
 def resolve_organization_id(props: Mapping[str, Any]) -> Any:

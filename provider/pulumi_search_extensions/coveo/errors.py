@@ -7,18 +7,13 @@ Coveo; an ambiguous create stays an `AmbiguousCreateError`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
-from .._create import AmbiguousCreateError
 from .._http import ApiError
 from .._service_errors import ServiceError, unreachable
 from .._settings import setting_origin
 from .connection import API_KEY, ORGANIZATION_ID, CoveoConnectionError, base_url_origin
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
 class CoveoExtensionError(ServiceError):
@@ -26,6 +21,11 @@ class CoveoExtensionError(ServiceError):
 
     Carries `status` (HTTP status, None when Coveo was not reached) and `code` (Coveo's `errorCode`).
     """
+
+
+def is_gone(exc: ApiError) -> bool:
+    """A 404 about the object itself (an unknown organization is a configuration problem, not a deletion)."""
+    return exc.status == 404 and exc.code != "ORGANIZATION_NOT_FOUND"
 
 
 def fix(exc: ApiError, privilege: str, props: Mapping[str, Any] | None = None) -> str | None:
@@ -57,7 +57,7 @@ def fix(exc: ApiError, privilege: str, props: Mapping[str, Any] | None = None) -
     return None
 
 
-def explain(exc: ApiError, privilege: str, props: Mapping[str, Any] | None = None) -> str:
+def describe(exc: ApiError, props: Mapping[str, Any] | None = None, *, privilege: str) -> str:
     """The API error in one line, then the field to change and how (see `fix`)."""
     if exc.never_sent:
         return unreachable(exc, base_url_origin(props or {}, exc.base_url))
@@ -65,33 +65,21 @@ def explain(exc: ApiError, privilege: str, props: Mapping[str, Any] | None = Non
     return f"{exc}\n{found}" if found else str(exc)
 
 
-def _props_of(args: tuple[Any, ...]) -> Mapping[str, Any]:
-    """The operation's inputs or outputs: its last mapping argument (`props`, or `news` for update)."""
-    return next((arg for arg in reversed(args) if isinstance(arg, Mapping)), {})
+def explain(
+    exc: Exception,
+    props: Mapping[str, Any],
+    *,
+    action: str,
+    privilege: str,
+    error: type[CoveoExtensionError] = CoveoExtensionError,
+) -> CoveoExtensionError | None:
+    """What a failure of `action` means for Coveo, as one `error` (None for an exception Coveo does not explain).
 
-
-def clear_errors(
-    action: str, error: type[CoveoExtensionError], privilege: str
-) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Decorates a provider operation: API and settings failures become one `error` that says `action` failed.
-
-    `from None` drops the chain of low-level exceptions, so the engine shows one message, not a trace soup.
-    An `AmbiguousCreateError` passes unchanged: it says something may exist, not that nothing changed.
+    The `explain` of `_service_errors.clear_errors`: each resource binds its `privilege` and `error` class
+    (its `errors.py`), each operation its `action` (`functools.partial`).
     """
-
-    def decorate(operation: Callable[P, R]) -> Callable[P, R]:
-        @wraps(operation)
-        def run(*args: P.args, **kwargs: P.kwargs) -> R:
-            try:
-                return operation(*args, **kwargs)
-            except ApiError as exc:
-                message = f"{action} failed: {explain(exc, privilege, _props_of(args))}"
-                raise error.of(message, exc) from None
-            except CoveoConnectionError as exc:
-                raise error(f"{action} failed: {exc}") from None
-            except AmbiguousCreateError as exc:
-                raise AmbiguousCreateError(str(exc)) from None
-
-        return run
-
-    return decorate
+    if isinstance(exc, ApiError):
+        return error.of(f"{action} failed: {describe(exc, props, privilege=privilege)}", exc)
+    if isinstance(exc, CoveoConnectionError):
+        return error(f"{action} failed: {exc}")
+    return None

@@ -161,8 +161,8 @@ def _script_sha256(checked: Mapping[str, Any]) -> Any:
     return UNKNOWN if is_unknown(source) else sha256_text(source)
 
 
-def check_extension(news: Mapping[str, Any]) -> CheckResult:
-    """Validates the inputs (every problem at once) and returns them normalized; makes no API call."""
+def check(olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResult:
+    """Validates `news` (every problem at once) and returns it normalized; makes no API call (`olds` plays no part)."""
     failures = _field_failures(news) + check_connection(news)
     if failures:
         return CheckResult(dict(news), failures)

@@ -7,31 +7,32 @@ With `adopt_id`, nothing is created: the existing extension is read and brought 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from pulumi.dynamic import CreateResult
 
 from ..._create import Identity, claim_adopted, create_once, note_existing, undo_on_failure
 from ..._http import ApiError
-from ..client import CoveoClient
+from ..._service_errors import clear_errors
+from ..client import CoveoClient, Extension
 from ..connection import resolve_connection, resolve_organization_id
-from .errors import CoveoExtensionError, clear_errors, explain
-from .read import is_gone
+from .errors import CoveoExtensionError, describe, explain, is_gone
 from .schema import MODEL_FIELDS, declared_from_model, edit_model, iso_from_epoch_ms, outputs
 from .update import converge
 
 ACTION = "Creating the Coveo extension"
 
 
-def _created_since(client: CoveoClient, body: Mapping[str, Any], since: float) -> list[dict[str, Any]]:
+def _created_since(client: CoveoClient, body: Mapping[str, Any], since: float) -> list[Extension]:
     """Extensions that match the POST's name, script and description and appeared after `since` (epoch s)."""
     return [
         model
         for model in client.list_extensions()
-        if all(model.get(key) == body[key] for key in ("name", "content"))
-        and (model.get("description") or "") == body["description"]
-        and isinstance(model.get("createdDate"), (int, float))
-        and model["createdDate"] >= since * 1000
+        if (model.name, model.content, model.description) == (body["name"], body["content"], body["description"])
+        and model.created_date is not None
+        and model.created_date >= since * 1000
     ]
 
 
@@ -47,13 +48,13 @@ def note_existing_extension(extension_id: str, olds: Mapping[str, Any]) -> None:
         note_existing(_scope(organization_id), extension_id)
 
 
-def _describe(model: Mapping[str, Any]) -> str:
-    return f"{model.get('id')} (created {iso_from_epoch_ms(model.get('createdDate'))})"
+def _describe(model: Extension) -> str:
+    return f"{model.id} (created {iso_from_epoch_ms(model.created_date)})"
 
 
-def _post_once(client: CoveoClient, body: dict[str, Any]) -> dict[str, Any]:
+def _post_once(client: CoveoClient, body: dict[str, Any]) -> Extension:
     return create_once(
-        post=lambda: client.create_extension(body),
+        post=lambda: client.post_extension(body),
         find_created=lambda since: _created_since(client, body, since),
         describe=_describe,
         settings=client.settings,
@@ -63,26 +64,26 @@ def _post_once(client: CoveoClient, body: dict[str, Any]) -> dict[str, Any]:
         identity=Identity(
             _scope(client.organization_id),
             (body["name"], body["content"], body["description"]),
-            lambda model: str(model["id"]),
+            lambda model: model.id,
         ),
     )
 
 
 def _create_new(client: CoveoClient, props: Mapping[str, Any]) -> CreateResult:
     created = _post_once(client, edit_model(props))
-    extension_id = str(created["id"])
+    extension_id = created.id
     try:
         model = undo_on_failure(
             extension_id,
             # A just-created extension is used by no source: the POST's model is complete.
-            lambda: converge(client, extension_id, {**created, "usedBy": []}, props),
+            lambda: converge(client, extension_id, replace(created, used_by=()), props),
             lambda: client.delete_extension(extension_id),
             what="Coveo extension",
         )
     except ApiError as exc:
         # undo_on_failure re-raises the step's own error only once the undo succeeded.
         raise CoveoExtensionError(
-            f"{ACTION} failed after it was created: {explain(exc)}. The new extension {extension_id} was "
+            f"{ACTION} failed after it was created: {describe(exc)}. The new extension {extension_id} was "
             f"deleted again: nothing was left behind."
         ) from None
     except RuntimeError as exc:  # the undo failed too: the message names the id left behind
@@ -103,13 +104,13 @@ def _adopt(client: CoveoClient, adopt_id: str, props: Mapping[str, Any]) -> Crea
         raise
     remote = declared_from_model(current)
     if any(remote[key] != props.get(key) for key in (*MODEL_FIELDS, "enabled")):
-        current = client.update_extension(adopt_id, edit_model(props))
+        current = client.put_extension(adopt_id, edit_model(props))
     model = converge(client, adopt_id, current, props)
     return CreateResult(adopt_id, outputs(props, model))
 
 
-@clear_errors(ACTION)
-def create_extension(props: Mapping[str, Any]) -> CreateResult:
+@clear_errors(partial(explain, action=ACTION))
+def create(props: Mapping[str, Any]) -> CreateResult:
     """Creates the extension (or adopts `adopt_id`) and returns its id and outputs; leaves nothing on failure."""
     client = CoveoClient(resolve_connection(props))
     adopt_id = props.get("adopt_id")

@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from ..._http import ApiError
-from ..client import CoveoClient
+from ..._service_errors import clear_errors
+from ..client import CoveoClient, SourceUse
 from ..connection import resolve_connection
-from .errors import CoveoExtensionError, clear_errors
-from .read import is_gone
+from .errors import CoveoExtensionError, explain, is_gone
 
 IN_USE_STATUSES = frozenset({400, 409, 412, 423})  # the service's exact answer is undocumented: a 4xx
 
 
-def _sources_using(client: CoveoClient, extension_id: str) -> list[dict[str, Any]]:
-    used_by = client.get_extension(extension_id).get("usedBy") or []
-    return [entry for entry in used_by if isinstance(entry, dict)]
+def _sources_using(client: CoveoClient, extension_id: str) -> tuple[SourceUse, ...]:
+    return client.get_extension(extension_id).used_by or ()
 
 
-@clear_errors("Deleting the Coveo extension")
-def delete_extension(extension_id: str, props: Mapping[str, Any]) -> None:
+@clear_errors(partial(explain, action="Deleting the Coveo extension"))
+def delete(extension_id: str, props: Mapping[str, Any]) -> None:
     """Deletes the extension; fails, naming the sources, while sources still apply it."""
     client = CoveoClient(resolve_connection(props))
     try:
@@ -31,7 +31,7 @@ def delete_extension(extension_id: str, props: Mapping[str, Any]) -> None:
         if exc.status in IN_USE_STATUSES:
             sources = _sources_using(client, extension_id)
             if sources:
-                names = ", ".join(f"{s.get('sourceName', '?')} ({s.get('sourceId', '?')})" for s in sources)
+                names = ", ".join(f"{s.source_name} ({s.source_id})" for s in sources)
                 raise CoveoExtensionError(
                     f"Cannot delete Coveo extension {extension_id}: it is used by source(s) {names}. Detach it "
                     f"from them first (remove it from their CoveoSourceExtensions, or in the console), then run "

@@ -8,6 +8,7 @@ from typing import Any
 from pulumi.dynamic import DiffResult
 
 from ..._inputs import changed_keys, is_unknown
+from .create import note_existing_extension
 from .schema import DECLARED_FIELDS, REPLACE_FIELDS
 from .script import with_content_sha256
 
@@ -23,13 +24,14 @@ def _adopts_another(extension_id: str, news: Mapping[str, Any]) -> bool:
     return is_unknown(adopt_id) or adopt_id != extension_id
 
 
-def diff_extension(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
+def diff(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
     """A new organization or host replaces the extension; any other declared change is an in-place update.
 
     Output-only fields (status, dates, version, used_by) and `region` (already folded into `host`) never
     cause a diff, so a refresh followed by a preview of an unchanged program shows nothing. The script is
     compared by its hash, so moving it between `content` and `script_path` unchanged is no change either.
     """
+    note_existing_extension(extension_id, olds)  # never adopted by a create of this run
     olds = with_content_sha256(olds)
     replaces = changed_keys(olds, news, REPLACE_FIELDS)
     if _adopts_another(extension_id, news):

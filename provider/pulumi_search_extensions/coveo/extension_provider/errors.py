@@ -1,27 +1,18 @@
-"""Turning CoveoExtension failures into one message that says what happened and what to do."""
+"""What CoveoExtension failures mean: the privilege its calls need and the one exception class it raises."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, ParamSpec, TypeVar
+from functools import partial
 
-from ..._http import ApiError
 from .. import errors
-from ..errors import CoveoExtensionError
-
-P = ParamSpec("P")
-R = TypeVar("R")
+from ..errors import CoveoExtensionError, is_gone
 
 PRIVILEGE = "Extensions View/Edit/Create (INDEXING_PIPELINE_EXTENSION)"
 
-__all__ = ["PRIVILEGE", "CoveoExtensionError", "clear_errors", "explain"]
+__all__ = ["PRIVILEGE", "CoveoExtensionError", "describe", "explain", "is_gone"]
 
+describe = partial(errors.describe, privilege=PRIVILEGE)
+"""(exc, props=None): the API error plus the likely fix, for messages that say more (see `coveo.errors.describe`)."""
 
-def explain(exc: ApiError, props: Mapping[str, Any] | None = None) -> str:
-    """The API error plus the likely fix (see `coveo.errors.explain`)."""
-    return errors.explain(exc, PRIVILEGE, props)
-
-
-def clear_errors(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Decorates an operation: API and settings failures become one `CoveoExtensionError`."""
-    return errors.clear_errors(action, CoveoExtensionError, PRIVILEGE)
+explain = partial(errors.explain, privilege=PRIVILEGE, error=CoveoExtensionError)
+"""(exc, props, *, action): the `explain` of `clear_errors`; each operation binds its action."""

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from ..client import Extension
+from ..properties import defaults, names, prop
 from .script import script_of, sha256_text
 
 DATA_STREAMS = ("BODY_TEXT", "BODY_HTML", "THUMBNAIL", "DOCUMENT_DATA", "BODY_MARKDOWN")
@@ -16,40 +19,54 @@ API_VERSIONS = ("v1", "v2")
 LANGUAGE = "PYTHON3"
 DEFAULT_EXECUTION_TIMEOUT = 5  # seconds: the service's own default
 
-DEFAULTS: dict[str, Any] = {
-    "description": "",
-    "required_data_streams": [],
-    "enabled": True,
-    "api_version": "v1",
-    "execution_timeout": DEFAULT_EXECUTION_TIMEOUT,
-}
+
+@dataclass(frozen=True)
+class CoveoExtensionProperties:
+    """Every property of a CoveoExtension (its arguments and outputs), declared once; see `properties.Property`."""
+
+    name: str = field(metadata=prop(sent=True))
+    description: str = field(metadata=prop(sent=True, default=""))
+    content: str | None = field(metadata=prop())
+    """The script inline; exactly one of `content` and `script_path` is declared."""
+    script_path: str | None = field(metadata=prop(kept=True))
+    """The script as a file: the state keeps the path and the hash, never the text."""
+    content_sha256: str = field(metadata=prop(sent=True, output_only=True))
+    """The hash of the script, computed by `check`: how the script is compared (it is sent as `content`)."""
+    required_data_streams: list[str] = field(metadata=prop(sent=True, default=[]))
+    api_version: str = field(metadata=prop(sent=True, default="v1"))
+    enabled: bool = field(metadata=prop(declared=True, default=True))
+    execution_timeout: int = field(metadata=prop(declared=True, default=DEFAULT_EXECUTION_TIMEOUT))
+    adopt_id: str | None = field(metadata=prop(kept=True))
+    organization_id: str = field(metadata=prop(kept=True, replaces=True))
+    host: str = field(metadata=prop(kept=True, replaces=True))
+    """Where the extension lives: with `organization_id`, a change means a new extension elsewhere."""
+    region: str | None = field(metadata=prop(kept=True))
+    api_key: str | None = field(metadata=prop(kept=True, secret=True))
+    extension_id: str = field(metadata=prop(output_only=True))
+    version_id: str = field(metadata=prop(output_only=True))
+    created_date: str = field(metadata=prop(output_only=True))
+    last_modified: str = field(metadata=prop(output_only=True))
+    status: dict[str, Any] = field(metadata=prop(output_only=True))
+    used_by: list[dict[str, str]] = field(metadata=prop(output_only=True))
+
+
+DEFAULTS = defaults(CoveoExtensionProperties)
 """What an absent argument means: the service's own default, so that its echo compares equal."""
 
-MODEL_FIELDS = ("name", "description", "content_sha256", "required_data_streams", "api_version")
+MODEL_FIELDS = names(CoveoExtensionProperties, lambda p: p.sent)
 """Declared fields sent in the EditExtensionModel of a create or an update, the script by its hash: what
 is compared with the service's model to decide whether to send one."""
 
-DECLARED_FIELDS = (*MODEL_FIELDS, "enabled", "execution_timeout")
+DECLARED_FIELDS = names(CoveoExtensionProperties, lambda p: p.declared)
 """Every field the program declares about the extension itself (a change is an in-place update)."""
 
-SCRIPT_INPUTS = ("content", "script_path")
-"""The two ways of giving the script; exactly one is declared."""
-
-REPLACE_FIELDS = ("organization_id", "host")
+REPLACE_FIELDS = names(CoveoExtensionProperties, lambda p: p.replaces)
 """Where the extension lives: a change means a new extension elsewhere."""
 
-KEPT_INPUTS = ("organization_id", "host", "region", "api_key", "adopt_id", "script_path")
+KEPT_INPUTS = names(CoveoExtensionProperties, lambda p: p.kept)
 """Inputs that are not part of the remote object: carried from inputs to outputs and back as they are."""
 
-OUTPUT_ONLY_FIELDS = (
-    "content_sha256",
-    "extension_id",
-    "version_id",
-    "created_date",
-    "last_modified",
-    "status",
-    "used_by",
-)
+OUTPUT_ONLY_FIELDS = names(CoveoExtensionProperties, lambda p: p.output_only)
 """What only the service knows (and the script's hash); never the cause of a diff by themselves."""
 
 DROPPED_STATUS_KEYS = ("dailyStatistics",)
@@ -70,18 +87,17 @@ def edit_model(props: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def declared_from_model(model: Mapping[str, Any]) -> dict[str, Any]:
+def declared_from_model(model: Extension) -> dict[str, Any]:
     """The declared fields as the service stores them, normalized like `check` normalizes the program's; the
     script by its hash (`content_sha256`), never the script itself."""
-    timeout = model.get("timeout")
     return {
-        "name": model.get("name", ""),
-        "description": model.get("description") or "",
-        "content_sha256": sha256_text(model.get("content") or ""),
-        "required_data_streams": normalize_streams(model.get("requiredDataStreams") or []),
-        "api_version": model.get("apiVersion") or DEFAULTS["api_version"],
-        "enabled": bool(model.get("enabled", True)),
-        "execution_timeout": int(timeout) if isinstance(timeout, (int, float)) else DEFAULT_EXECUTION_TIMEOUT,
+        "name": model.name,
+        "description": model.description,
+        "content_sha256": sha256_text(model.content),
+        "required_data_streams": normalize_streams(model.required_data_streams),
+        "api_version": model.api_version or DEFAULTS["api_version"],
+        "enabled": model.enabled,
+        "execution_timeout": int(model.timeout) if model.timeout is not None else DEFAULT_EXECUTION_TIMEOUT,
     }
 
 
@@ -117,24 +133,24 @@ def kept_status(status: Any) -> dict[str, Any]:
     return {key: value for key, value in status.items() if key not in DROPPED_STATUS_KEYS}
 
 
-def outputs(props: Mapping[str, Any], model: Mapping[str, Any]) -> dict[str, Any]:
+def outputs(props: Mapping[str, Any], model: Extension) -> dict[str, Any]:
     """The resource's outputs: the kept inputs as given, the declared fields as stored, and what only Coveo knows."""
     outs = {key: props[key] for key in KEPT_INPUTS if props.get(key) is not None}
     outs.update(declared_from_model(model))
     outs.update(
         {
-            "extension_id": model.get("id"),
-            "version_id": model.get("versionId"),
-            "created_date": iso_from_epoch_ms(model.get("createdDate")),
-            "last_modified": iso_from_epoch_ms(model.get("lastModified")),
-            "status": snake_keys(kept_status(model.get("status"))),
-            "used_by": snake_keys(model.get("usedBy") or []),
+            "extension_id": model.id,
+            "version_id": model.version_id,
+            "created_date": iso_from_epoch_ms(model.created_date),
+            "last_modified": iso_from_epoch_ms(model.last_modified),
+            "status": snake_keys(kept_status(model.status)),
+            "used_by": [{"source_id": use.source_id, "source_name": use.source_name} for use in model.used_by or ()],
         }
     )
     return outs
 
 
-def inputs_from_remote(props: Mapping[str, Any], model: Mapping[str, Any]) -> dict[str, Any]:
+def inputs_from_remote(props: Mapping[str, Any], model: Extension) -> dict[str, Any]:
     """The inputs a refresh records: kept inputs as they were, declared fields as the service now has them.
 
     A script edited in the console or an extension the service disabled then shows as a diff against the
@@ -144,5 +160,5 @@ def inputs_from_remote(props: Mapping[str, Any], model: Mapping[str, Any]) -> di
     inputs = {key: props[key] for key in KEPT_INPUTS if props.get(key) is not None}
     inputs.update(declared_from_model(model))
     if not props.get("script_path"):
-        inputs["content"] = model.get("content") or ""
+        inputs["content"] = model.content
     return inputs

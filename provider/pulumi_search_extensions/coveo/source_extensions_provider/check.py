@@ -169,8 +169,8 @@ def duplicate_warnings(checked: Mapping[str, Any]) -> list[str]:
     return messages
 
 
-def check_source_extensions(news: Mapping[str, Any]) -> CheckResult:
-    """Validates the inputs (every problem at once) and returns them normalized; makes no API call."""
+def check(olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResult:
+    """Validates `news` (every problem at once) and returns it normalized; makes no API call (`olds` plays no part)."""
     failures = _field_failures(news) + check_connection(news)
     if failures:
         return CheckResult(dict(news), failures)

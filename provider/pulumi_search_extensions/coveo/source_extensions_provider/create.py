@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from pulumi.dynamic import CreateResult
 
 from ..._http import ApiError
+from ..._service_errors import clear_errors
 from ..client import CoveoClient
 from ..connection import resolve_connection
-from .errors import CoveoSourceExtensionsError, clear_errors, explain, is_gone
+from .errors import CoveoSourceExtensionsError, describe, explain, is_gone
 from .schema import applied_extension_ids, describe_applied, from_api_map, outputs, source_id_of, to_api_map
 
 
@@ -48,18 +50,18 @@ def _put_or_restore(
             client.put_source_extensions(source_id, restore, False)
         except ApiError as restore_exc:
             raise CoveoSourceExtensionsError(
-                f"Applying extensions to source {source_id} failed: {explain(exc)}\nPutting its previous extension "
+                f"Applying extensions to source {source_id} failed: {describe(exc)}\nPutting its previous extension "
                 f"map back also failed ({restore_exc}): the source may now run extensions no Pulumi state records. "
                 f"Check its extensions in the console, then run `pulumi up` again (with adopt=True to keep them)."
             ) from None
         raise CoveoSourceExtensionsError(
-            f"Applying extensions to source {source_id} failed: {explain(exc)}. Its previous extension map was "
+            f"Applying extensions to source {source_id} failed: {describe(exc)}. Its previous extension map was "
             f"put back: nothing was left behind."
         ) from None
 
 
-@clear_errors("Applying the extensions to the Coveo source")
-def create_source_extensions(props: Mapping[str, Any]) -> CreateResult:
+@clear_errors(partial(explain, action="Applying the extensions to the Coveo source"))
+def create(props: Mapping[str, Any]) -> CreateResult:
     """Applies the declared map to the source (recording the existing one with `adopt`); leaves nothing on failure."""
     client = CoveoClient(resolve_connection(props))
     source_id = source_id_of("", props)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from ..._http import ApiError
+from ..._service_errors import clear_errors
 from ..client import CoveoClient
 from ..connection import resolve_connection
-from .errors import clear_errors, is_gone, warn
+from .errors import explain, is_gone, warn
 from .schema import STAGES, empty_map, source_id_of
 
 
@@ -38,8 +40,8 @@ def _without_missing_extensions(
     return {"common": kept(extension_map.get("common") or {}), "items": {t: kept(g) for t, g in items.items()}}, missing
 
 
-@clear_errors("Removing the extensions from the Coveo source")
-def delete_source_extensions(id_: str, props: Mapping[str, Any]) -> None:
+@clear_errors(partial(explain, action="Removing the extensions from the Coveo source"))
+def delete(id_: str, props: Mapping[str, Any]) -> None:
     """Puts back an empty map (or the one recorded by `adopt`); a source that no longer exists counts as done."""
     client = CoveoClient(resolve_connection(props))
     source_id = source_id_of(id_, props)

@@ -11,7 +11,7 @@ from ..._inputs import changed_keys
 from .schema import DECLARED_FIELDS, REPLACE_FIELDS
 
 
-def diff_source_extensions(olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
+def diff(id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
     """Another source, organization or host is a replacement; any other declared change an in-place PUT.
 
     The flags (`rebuild`, `adopt`, `allow_duplicates`) only say how to apply the map and never cause a diff.

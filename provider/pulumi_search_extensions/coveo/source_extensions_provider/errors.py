@@ -1,18 +1,15 @@
-"""Errors of CoveoSourceExtensions: one exception whose message says what to fix, and warnings."""
+"""What CoveoSourceExtensions failures mean: the privilege its calls need, its exception class, and warnings."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping
-from typing import Any, ParamSpec, TypeVar
+from functools import partial
 
-from ..._http import ApiError
 from .. import errors
-from ..errors import CoveoExtensionError
+from ..errors import CoveoExtensionError, is_gone
 from .schema import SOURCES_PRIVILEGE
 
-P = ParamSpec("P")
-R = TypeVar("R")
+__all__ = ["CoveoSourceExtensionsError", "describe", "explain", "is_gone", "warn"]
 
 
 class CoveoSourceExtensionsError(CoveoExtensionError):
@@ -27,16 +24,8 @@ def warn(message: str) -> None:
     print(f"warning: {message}", file=sys.stdout, flush=True)
 
 
-def is_gone(exc: ApiError) -> bool:
-    """A 404 about the source (an unknown organization is a configuration problem, not a deletion)."""
-    return exc.status == 404 and exc.code != "ORGANIZATION_NOT_FOUND"
+describe = partial(errors.describe, privilege=SOURCES_PRIVILEGE)
+"""(exc, props=None): the API error plus the likely fix, for messages that say more (see `coveo.errors.describe`)."""
 
-
-def explain(exc: ApiError, props: Mapping[str, Any] | None = None) -> str:
-    """The API error plus the likely fix (see `coveo.errors.explain`)."""
-    return errors.explain(exc, SOURCES_PRIVILEGE, props)
-
-
-def clear_errors(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Decorates an operation: API and settings failures become one `CoveoSourceExtensionsError`."""
-    return errors.clear_errors(action, CoveoSourceExtensionsError, SOURCES_PRIVILEGE)
+explain = partial(errors.explain, privilege=SOURCES_PRIVILEGE, error=CoveoSourceExtensionsError)
+"""(exc, props, *, action): the `explain` of `clear_errors`; each operation binds its action."""

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from pulumi.dynamic import ReadResult
 
 from ..._http import ApiError
+from ..._service_errors import clear_errors
 from ..client import CoveoClient
 from ..connection import resolve_connection
-from .errors import clear_errors, is_gone
+from .errors import explain, is_gone
 from .schema import KEPT_INPUTS, from_api_map, outputs, source_id_of
 
 
-@clear_errors("Reading the Coveo source's extensions")
-def read_source_extensions(id_: str, props: Mapping[str, Any]) -> ReadResult:
+@clear_errors(partial(explain, action="Reading the Coveo source's extensions"))
+def read(id_: str, props: Mapping[str, Any]) -> ReadResult:
     """GETs the map; outputs and inputs as the service now has them (drift shows in the next preview), or no id."""
     client = CoveoClient(resolve_connection(props))
     try:

@@ -3,27 +3,63 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..._inputs import is_unknown
+from ..properties import names, prop
 
 STAGES = {"pre_conversion": "preConversionExtensions", "post_conversion": "postConversionExtensions"}
 """The two stage lists: our property name -> the Source API's name."""
 
 ACTIONS_ON_ERROR = ("SKIP_EXTENSION", "REJECT_DOCUMENT")
 DEFAULT_ACTION_ON_ERROR = "SKIP_EXTENSION"
-STAGE_KEYS = ("extension_id", "condition", "parameters", "action_on_error", "version_id")
 
-DECLARED_FIELDS = ("pre_conversion", "post_conversion", "item_types")
+
+@dataclass(frozen=True)
+class CoveoSourceExtensionsProperties:
+    """Every property of a CoveoSourceExtensions (arguments and outputs), declared once; see `properties.Property`."""
+
+    source_id: str = field(metadata=prop(kept=True, replaces=True))
+    pre_conversion: list[dict[str, Any]] = field(metadata=prop(declared=True, default=[]))
+    post_conversion: list[dict[str, Any]] = field(metadata=prop(declared=True, default=[]))
+    item_types: dict[str, dict[str, Any]] = field(metadata=prop(declared=True, default={}))
+    rebuild: bool = field(metadata=prop(kept=True, default=False))
+    """How to apply the map, not part of it (like `adopt` and `allow_duplicates`): never the cause of a diff."""
+    adopt: bool = field(metadata=prop(kept=True, default=False))
+    allow_duplicates: bool = field(metadata=prop(kept=True, default=False))
+    organization_id: str = field(metadata=prop(kept=True, replaces=True))
+    host: str = field(metadata=prop(kept=True, replaces=True))
+    region: str | None = field(metadata=prop(kept=True))
+    api_key: str | None = field(metadata=prop(kept=True, secret=True))
+    previous_map: dict[str, Any] | None = field(metadata=prop(output_only=True))
+    """The map the source had when it was adopted, put back at delete."""
+
+
+@dataclass(frozen=True)
+class CoveoAppliedExtensionProperties:
+    """One entry of a stage list: an extension the source runs, and how."""
+
+    extension_id: str = field(metadata=prop())
+    condition: str = field(metadata=prop(default=""))
+    parameters: dict[str, str] = field(metadata=prop(default={}))
+    action_on_error: str = field(metadata=prop(default=DEFAULT_ACTION_ON_ERROR))
+    version_id: str | None = field(metadata=prop())
+
+
+STAGE_KEYS = names(CoveoAppliedExtensionProperties, lambda p: True)
+"""The fields of a stage entry, `extension_id` first."""
+
+DECLARED_FIELDS = names(CoveoSourceExtensionsProperties, lambda p: p.declared)
 """What the program declares about the map: a change is an in-place PUT."""
 
-REPLACE_FIELDS = ("source_id", "organization_id", "host")
+REPLACE_FIELDS = names(CoveoSourceExtensionsProperties, lambda p: p.replaces)
 """Which map is managed: a change means another source's map."""
 
-FLAGS = ("rebuild", "adopt", "allow_duplicates")
+FLAGS = names(CoveoSourceExtensionsProperties, lambda p: p.kept and isinstance(p.default, bool))
 """Instructions about how to apply the map, not part of it: never the cause of a diff."""
 
-KEPT_INPUTS = ("source_id", "organization_id", "host", "region", "api_key", *FLAGS)
+KEPT_INPUTS = names(CoveoSourceExtensionsProperties, lambda p: p.kept)
 """Inputs carried as they are from inputs to outputs (and back on refresh)."""
 
 SOURCES_PRIVILEGE = "Sources - View and Edit"

@@ -12,8 +12,10 @@ from pulumi_search_extensions._create import AmbiguousCreateError
 from pulumi_search_extensions.coveo.client import CoveoClient
 from pulumi_search_extensions.coveo.extension_provider import CoveoExtensionProvider
 from pulumi_search_extensions.coveo.extension_provider.errors import CoveoExtensionError
+from support.calls import fault_rule, vendor_calls
+from support.providers import configured_provider, coveo_stack_config
 
-from .conftest import SCRIPT, checked, configured_provider, emulator_config, fault, stored_extensions, vendor_calls
+from ..helpers import SCRIPT, checked, stored_extensions
 
 if TYPE_CHECKING:
     from pulumi_search_extensions.emulator import EmulatorHandle
@@ -66,9 +68,9 @@ def test_create_disabled_with_a_timeout_makes_the_follow_up_calls(
 
 
 def test_a_key_given_as_argument_is_kept_in_the_outputs_for_later_calls(clean_emulator: EmulatorHandle) -> None:
-    config = emulator_config(clean_emulator)
+    config = coveo_stack_config(clean_emulator)
     del config["coveo:apiKey"]
-    provider = configured_provider(config)
+    provider = configured_provider(CoveoExtensionProvider, config)
     result = provider.create(checked(provider, api_key=clean_emulator.coveo_api_key))
     assert result.outs["api_key"] == clean_emulator.coveo_api_key  # the resource marks it secret
     provider.delete(result.id, result.outs)
@@ -76,8 +78,10 @@ def test_a_key_given_as_argument_is_kept_in_the_outputs_for_later_calls(clean_em
 
 
 def test_a_failed_follow_up_deletes_the_new_extension_and_says_so(clean_emulator: EmulatorHandle) -> None:
-    provider = configured_provider(emulator_config(clean_emulator, **{"coveo:retryBudget": "1"}))
-    clean_emulator.admin.set_faults(fault("PUT", TIMEOUTS, "500"))
+    provider = configured_provider(
+        CoveoExtensionProvider, coveo_stack_config(clean_emulator, **{"coveo:retryBudget": "1"})
+    )
+    clean_emulator.admin.set_faults(fault_rule("PUT", TIMEOUTS, faults={"500": 1.0}))
     with pytest.raises(CoveoExtensionError, match=r"(?s)500.*deleted again: nothing was left behind") as caught:
         provider.create(checked(provider, execution_timeout=9))
     assert caught.value.__cause__ is None and caught.value.__suppress_context__
@@ -85,7 +89,9 @@ def test_a_failed_follow_up_deletes_the_new_extension_and_says_so(clean_emulator
 
 
 def test_when_the_undo_fails_too_the_error_names_the_extension_left_behind(clean_emulator: EmulatorHandle) -> None:
-    provider = configured_provider(emulator_config(clean_emulator, **{"coveo:retryBudget": "1"}))
+    provider = configured_provider(
+        CoveoExtensionProvider, coveo_stack_config(clean_emulator, **{"coveo:retryBudget": "1"})
+    )
     clean_emulator.admin.set_faults(
         {
             "rules": [
@@ -103,7 +109,7 @@ def test_when_the_undo_fails_too_the_error_names_the_extension_left_behind(clean
 def test_a_create_applied_but_unanswered_is_reconciled_not_duplicated(
     provider: CoveoExtensionProvider, clean_emulator: EmulatorHandle
 ) -> None:
-    clean_emulator.admin.set_faults(fault("POST", EXTENSIONS, "fail_after_commit", max_faults=1))
+    clean_emulator.admin.set_faults(fault_rule("POST", EXTENSIONS, faults={"fail_after_commit": 1.0}, max_faults=1))
     result = provider.create(checked(provider))
     [stored] = stored_extensions(clean_emulator)
     assert result.id == stored["id"]
@@ -113,7 +119,7 @@ def test_a_create_applied_but_unanswered_is_reconciled_not_duplicated(
 def test_a_create_refused_with_503_is_sent_again(
     provider: CoveoExtensionProvider, clean_emulator: EmulatorHandle
 ) -> None:
-    clean_emulator.admin.set_faults(fault("POST", EXTENSIONS, "503", max_faults=1))
+    clean_emulator.admin.set_faults(fault_rule("POST", EXTENSIONS, faults={"503": 1.0}, max_faults=1))
     result = provider.create(checked(provider))
     assert [e["id"] for e in stored_extensions(clean_emulator)] == [result.id]
     assert vendor_calls(clean_emulator)[f"POST {EXTENSIONS}"] == 2
@@ -122,18 +128,20 @@ def test_a_create_refused_with_503_is_sent_again(
 def test_an_ambiguous_create_lists_the_candidates_and_how_to_adopt_one(
     provider: CoveoExtensionProvider, client: CoveoClient, clean_emulator: EmulatorHandle
 ) -> None:
-    twin = client.create_extension({"name": "cleaner", "content": SCRIPT, "description": ""})
-    clean_emulator.admin.set_faults(fault("POST", EXTENSIONS, "fail_after_commit", max_faults=1))
+    twin = client.post_extension({"name": "cleaner", "content": SCRIPT, "description": ""})
+    clean_emulator.admin.set_faults(fault_rule("POST", EXTENSIONS, faults={"fail_after_commit": 1.0}, max_faults=1))
     # Not a CoveoExtensionError: that one says nothing changed, this one that something may exist.
     with pytest.raises(AmbiguousCreateError, match="adopt_id") as caught:
         provider.create(checked(provider))
     for extension in stored_extensions(clean_emulator):
         assert extension["id"] in str(caught.value)
-    assert twin["id"] in str(caught.value)
+    assert twin.id in str(caught.value)
 
 
 def test_a_wrong_key_gives_one_clear_error_without_the_key(clean_emulator: EmulatorHandle) -> None:
-    provider = configured_provider(emulator_config(clean_emulator, **{"coveo:apiKey": "xx-wrong-key"}))
+    provider = configured_provider(
+        CoveoExtensionProvider, coveo_stack_config(clean_emulator, **{"coveo:apiKey": "xx-wrong-key"})
+    )
     with pytest.raises(CoveoExtensionError) as caught:
         provider.create(checked(provider))
     message = str(caught.value)
@@ -144,7 +152,8 @@ def test_a_wrong_key_gives_one_clear_error_without_the_key(clean_emulator: Emula
 
 def test_a_key_of_another_organization_is_explained(clean_emulator: EmulatorHandle) -> None:
     provider = configured_provider(
-        emulator_config(clean_emulator, **{"coveo:apiKey": clean_emulator.coveo_other_api_key})
+        CoveoExtensionProvider,
+        coveo_stack_config(clean_emulator, **{"coveo:apiKey": clean_emulator.coveo_other_api_key}),
     )
     with pytest.raises(CoveoExtensionError, match=r"(?s)403.*\napi_key: .*lacks the privilege.*another organization"):
         provider.create(checked(provider))
@@ -153,10 +162,10 @@ def test_a_key_of_another_organization_is_explained(clean_emulator: EmulatorHand
 def test_adopt_takes_over_an_existing_extension_and_brings_it_to_the_declared_state(
     provider: CoveoExtensionProvider, client: CoveoClient, clean_emulator: EmulatorHandle
 ) -> None:
-    existing = client.create_extension({"name": "from console", "content": "log('old')\n", "enabled": False})
+    existing = client.post_extension({"name": "from console", "content": "log('old')\n", "enabled": False})
     clean_emulator.admin.clear_requests()
-    result = provider.create(checked(provider, adopt_id=existing["id"], execution_timeout=7))
-    assert result.id == existing["id"]
+    result = provider.create(checked(provider, adopt_id=existing.id, execution_timeout=7))
+    assert result.id == existing.id
     [stored] = stored_extensions(clean_emulator)
     assert (stored["name"], stored["content"], stored["enabled"], stored["timeout"]) == ("cleaner", SCRIPT, True, 7)
     assert f"POST {EXTENSIONS}" not in vendor_calls(clean_emulator)

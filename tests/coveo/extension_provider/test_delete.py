@@ -9,8 +9,9 @@ import pytest
 from pulumi_search_extensions.coveo.client import CoveoClient
 from pulumi_search_extensions.coveo.extension_provider import CoveoExtensionProvider
 from pulumi_search_extensions.coveo.extension_provider.errors import CoveoExtensionError
+from support.calls import fault_rule
 
-from .conftest import checked, fault, stored_extensions
+from ..helpers import checked, stored_extensions
 
 if TYPE_CHECKING:
     from pulumi_search_extensions.emulator import EmulatorHandle
@@ -34,7 +35,7 @@ def test_a_delete_applied_but_unanswered_is_retried_and_finds_it_gone(
     provider: CoveoExtensionProvider, clean_emulator: EmulatorHandle
 ) -> None:
     created = provider.create(checked(provider))
-    clean_emulator.admin.set_faults(fault("DELETE", EXTENSION, "fail_after_commit", max_faults=1))
+    clean_emulator.admin.set_faults(fault_rule("DELETE", EXTENSION, faults={"fail_after_commit": 1.0}, max_faults=1))
     provider.delete(created.id, created.outs)
     assert stored_extensions(clean_emulator) == []
 

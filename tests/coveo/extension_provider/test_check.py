@@ -10,8 +10,10 @@ import pytest
 
 from pulumi_search_extensions._inputs import UNKNOWN
 from pulumi_search_extensions.coveo.extension_provider import CoveoExtensionProvider
+from support.calls import vendor_calls
+from support.providers import configured_provider
 
-from .conftest import SCRIPT, checked, configured_provider, vendor_calls
+from ..helpers import SCRIPT, checked
 
 if TYPE_CHECKING:
     from pulumi_search_extensions.emulator import EmulatorHandle
@@ -22,7 +24,7 @@ CONFIG = {"coveo:organizationId": "searchdemoorg", "coveo:apiKey": "config-key",
 @pytest.fixture
 def offline() -> CoveoExtensionProvider:
     """A provider configured for a host nobody listens on: check must not need it."""
-    return configured_provider(CONFIG)
+    return configured_provider(CoveoExtensionProvider, CONFIG)
 
 
 def failures(provider: CoveoExtensionProvider, **inputs: Any) -> dict[str, str]:
@@ -182,7 +184,7 @@ def test_a_malformed_host_argument_is_refused(offline: CoveoExtensionProvider) -
 
 
 def test_missing_credentials_are_reported_at_preview_with_all_three_ways_to_give_them() -> None:
-    provider = configured_provider({})
+    provider = configured_provider(CoveoExtensionProvider, {})
     reasons = failures(provider)
     assert set(reasons) == {"organization_id", "api_key"}
     for text in ("`api_key` resource argument", "coveo:apiKey", "$COVEO_API_KEY"):
@@ -195,7 +197,7 @@ def test_every_problem_is_reported_at_once(offline: CoveoExtensionProvider) -> N
 
 
 def test_values_not_known_at_preview_pass(offline: CoveoExtensionProvider) -> None:
-    provider = configured_provider({"coveo:apiKey": "k"})
+    provider = configured_provider(CoveoExtensionProvider, {"coveo:apiKey": "k"})
     result = provider.check(
         {},
         {

@@ -10,7 +10,7 @@ import pytest
 from pulumi_search_extensions._inputs import UNKNOWN
 from pulumi_search_extensions.coveo.extension_provider import CoveoExtensionProvider
 
-from .conftest import SCRIPT
+from ..helpers import SCRIPT
 
 EXTENSION_ID = "searchdemoorg-aaaaaaaaaaaaaaaaaaaaaaaaaa"
 SCRIPT_SHA256 = hashlib.sha256(SCRIPT.encode()).hexdigest()

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 from pulumi_search_extensions.coveo.client import CoveoClient
 from pulumi_search_extensions.coveo.extension_provider import CoveoExtensionProvider
+from support.providers import configured_provider, coveo_stack_config
 
-from .conftest import SCRIPT, checked, configured_provider, emulator_config
+from ..helpers import SCRIPT, checked
 
 if TYPE_CHECKING:
     from pulumi_search_extensions.emulator import EmulatorHandle
@@ -28,7 +29,7 @@ def test_a_refresh_of_an_unchanged_extension_then_a_diff_shows_no_change(provide
 def test_a_script_edited_in_the_console_shows_as_drift(provider: CoveoExtensionProvider, client: CoveoClient) -> None:
     inputs = checked(provider)
     created = provider.create(inputs)
-    client.update_extension(created.id, {"name": "cleaner", "content": "log('edited in the console')\n"})
+    client.put_extension(created.id, {"name": "cleaner", "content": "log('edited in the console')\n"})
     refreshed = provider.read(created.id, created.outs)
     assert refreshed.inputs is not None and refreshed.inputs["content"] == "log('edited in the console')\n"
     assert refreshed.outs["version_id"] != created.outs["version_id"]
@@ -50,9 +51,9 @@ def test_an_extension_the_service_disabled_shows_as_drift(
 
 
 def test_read_keeps_the_connection_inputs_as_they_were(clean_emulator: EmulatorHandle) -> None:
-    config = emulator_config(clean_emulator)
+    config = coveo_stack_config(clean_emulator)
     del config["coveo:apiKey"]
-    provider = configured_provider(config)
+    provider = configured_provider(CoveoExtensionProvider, config)
     inputs = checked(provider, api_key=clean_emulator.coveo_api_key)
     created = provider.create(inputs)
     refreshed = provider.read(created.id, created.outs)
@@ -90,7 +91,7 @@ def test_a_script_file_edited_in_the_console_shows_as_drift_without_its_text_in_
     inputs = provider.check({}, {"name": "cleaner", "script_path": str(script)}).inputs
     created = provider.create(inputs)
     assert provider.read(created.id, created.outs).inputs == inputs  # unchanged: no drift
-    client.update_extension(created.id, {"name": "cleaner", "content": "log('edited in the console')\n"})
+    client.put_extension(created.id, {"name": "cleaner", "content": "log('edited in the console')\n"})
     refreshed = provider.read(created.id, created.outs)
     assert refreshed.inputs is not None and "content" not in refreshed.inputs and "content" not in refreshed.outs
     assert refreshed.inputs["script_path"] == str(script)

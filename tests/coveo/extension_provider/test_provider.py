@@ -9,7 +9,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 from pulumi_search_extensions.coveo.extension_provider import CoveoExtensionProvider
 
-from .conftest import checked
+from ..helpers import checked
 
 if TYPE_CHECKING:
     from pulumi_search_extensions.emulator import EmulatorHandle

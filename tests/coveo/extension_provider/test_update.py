@@ -11,8 +11,9 @@ import pytest
 from pulumi_search_extensions.coveo.client import CoveoClient
 from pulumi_search_extensions.coveo.extension_provider import CoveoExtensionProvider
 from pulumi_search_extensions.coveo.extension_provider.errors import CoveoExtensionError
+from support.calls import vendor_calls
 
-from .conftest import SCRIPT, checked, stored_extensions, vendor_calls
+from ..helpers import SCRIPT, checked, stored_extensions
 
 if TYPE_CHECKING:
     from pulumi_search_extensions.emulator import EmulatorHandle

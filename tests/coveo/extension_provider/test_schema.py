@@ -1,0 +1,42 @@
+"""The properties of a CoveoExtension are declared once; the key lists the operations use follow from them."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from pulumi_search_extensions.coveo.extension import CoveoExtensionArgs
+from pulumi_search_extensions.coveo.extension_provider.schema import (
+    DECLARED_FIELDS,
+    DEFAULTS,
+    KEPT_INPUTS,
+    MODEL_FIELDS,
+    OUTPUT_ONLY_FIELDS,
+    REPLACE_FIELDS,
+    CoveoExtensionProperties,
+)
+from pulumi_search_extensions.coveo.properties import defaults
+
+
+def test_every_argument_is_a_declared_property_and_no_output_is_an_argument() -> None:
+    arguments = {f.name for f in dataclasses.fields(CoveoExtensionArgs)}
+    properties = {f.name for f in dataclasses.fields(CoveoExtensionProperties)}
+    assert arguments == properties - set(OUTPUT_ONLY_FIELDS)
+
+
+def test_the_key_lists_follow_from_the_declaration() -> None:
+    assert REPLACE_FIELDS == ("organization_id", "host")
+    assert MODEL_FIELDS == ("name", "description", "content_sha256", "required_data_streams", "api_version")
+    assert (*MODEL_FIELDS, "enabled", "execution_timeout") == DECLARED_FIELDS
+    assert set(KEPT_INPUTS) == {"organization_id", "host", "region", "api_key", "adopt_id", "script_path"}
+    assert DEFAULTS == {
+        "description": "",
+        "required_data_streams": [],
+        "api_version": "v1",
+        "enabled": True,
+        "execution_timeout": 5,
+    }
+
+
+def test_each_reading_of_the_defaults_is_a_fresh_copy() -> None:
+    first, second = defaults(CoveoExtensionProperties), defaults(CoveoExtensionProperties)
+    assert first == second and first["required_data_streams"] is not second["required_data_streams"]

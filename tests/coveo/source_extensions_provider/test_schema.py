@@ -1,0 +1,29 @@
+"""The properties of a CoveoSourceExtensions are declared once; the key lists the operations use follow from them."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from pulumi_search_extensions.coveo.source_extensions import CoveoAppliedExtensionArgs, CoveoSourceExtensionsArgs
+from pulumi_search_extensions.coveo.source_extensions_provider.schema import (
+    DECLARED_FIELDS,
+    FLAGS,
+    KEPT_INPUTS,
+    REPLACE_FIELDS,
+    STAGE_KEYS,
+    CoveoSourceExtensionsProperties,
+)
+
+
+def test_every_argument_is_a_declared_property_and_the_adopted_map_only_an_output() -> None:
+    arguments = {f.name for f in dataclasses.fields(CoveoSourceExtensionsArgs)}
+    properties = {f.name for f in dataclasses.fields(CoveoSourceExtensionsProperties)}
+    assert arguments == properties - {"previous_map"}
+    assert tuple(f.name for f in dataclasses.fields(CoveoAppliedExtensionArgs)) == STAGE_KEYS
+
+
+def test_the_key_lists_follow_from_the_declaration() -> None:
+    assert REPLACE_FIELDS == ("source_id", "organization_id", "host")
+    assert DECLARED_FIELDS == ("pre_conversion", "post_conversion", "item_types")
+    assert FLAGS == ("rebuild", "adopt", "allow_duplicates")
+    assert set(KEPT_INPUTS) == {"source_id", "organization_id", "host", "region", "api_key", *FLAGS}
