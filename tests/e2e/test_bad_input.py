@@ -23,15 +23,13 @@ from pulumi_search_extensions import CoveoExtension, ElasticExtension
 from pulumi_search_extensions.coveo.extension_provider import CoveoExtensionProvider
 from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.calls import vendor_calls
+from support.stacks import quiet
 
 pytestmark = pytest.mark.e2e
 
 SCRIPT = "document.add_meta_data({'checked': True})\n"
 UNREADABLE_FILE = "/proc/self/mem"  # a regular file whose first byte cannot be read, even by root
-
-
-def _quiet(_line: str) -> None:
-    pass
 
 
 @pytest.fixture(scope="module")
@@ -279,7 +277,7 @@ def test_check_rejects_the_input_naming_the_field_and_the_fix_without_any_api_ca
         assert reason.startswith(f"{case.field}: "), reason  # the message names the field first
     for words in case.says:
         assert words in reason, f"{words!r} not in {reason!r}"
-    assert clean_emulator.admin.requests()["counts"] == {}
+    assert vendor_calls(clean_emulator) == {}
 
 
 def test_the_valid_inputs_the_table_starts_from_pass_check(
@@ -358,12 +356,12 @@ def test_the_cli_preview_fails_with_every_message_and_no_api_call(
     stack: auto.Stack = new_stack(lambda: declare(files), config=config)
 
     with pytest.raises(auto.errors.CommandError) as raised:
-        stack.preview(on_output=_quiet)
+        stack.preview(on_output=quiet)
 
     output = str(raised.value)
     for message in messages:
         assert message in output, f"{message!r} not in the preview output:\n{output}"
-    assert clean_emulator.admin.requests()["counts"] == {}
+    assert vendor_calls(clean_emulator) == {}
 
 
 @pytest.mark.parametrize(
@@ -385,8 +383,8 @@ def test_wrong_credentials_fail_up_with_one_clear_error_and_no_stack_trace(
             ElasticExtension("guarded", extension_type="bundle", version="8.*")
 
     stack: auto.Stack = new_stack(program, config=config, secrets=secrets)
-    stack.preview(on_output=_quiet)  # the key cannot be checked without calling: preview passes
-    assert clean_emulator.admin.requests()["counts"] == {}
+    stack.preview(on_output=quiet)  # the key cannot be checked without calling: preview passes
+    assert vendor_calls(clean_emulator) == {}
 
     errors: list[str] = []
 
@@ -396,7 +394,7 @@ def test_wrong_credentials_fail_up_with_one_clear_error_and_no_stack_trace(
             errors.append(diagnostic.message)
 
     with pytest.raises(auto.errors.CommandError) as raised:
-        stack.up(on_output=_quiet, on_event=on_event)
+        stack.up(on_output=quiet, on_event=on_event)
 
     output = str(raised.value)
     assert len(errors) == 1 and rejection in errors[0], errors  # one error for the resource, and it says why

@@ -20,21 +20,19 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 
-from elastic.helpers import make_zip, serve_directory
 from pulumi_search_extensions import CoveoExtension, CoveoSourceExtensions, ElasticExtension
 from pulumi_search_extensions.emulator import EmulatorHandle
-
-from .conftest import TOOLS_BIN
+from support.calls import vendor_calls
+from support.files import make_zip
+from support.remote import elastic_extensions
+from support.servers import serve_directory
+from support.stacks import TOOLS_BIN
 
 pytestmark = pytest.mark.e2e
 
 SCRIPT = "document.add_meta_data({'checked': True})\n"
 UNREACHABLE_WITHIN_SECONDS = 15.0
 NOISE = ("Traceback (most recent call last)", "KeyboardInterrupt", "urllib3", "HTTPConnection", "MaxRetryError")
-
-
-def _quiet(_line: str) -> None:
-    pass
 
 
 def _config(emulator: EmulatorHandle, **changes: str) -> dict[str, str]:
@@ -168,7 +166,7 @@ def test_a_download_url_the_service_cannot_fetch_names_download_url_and_leaves_n
     assert f"Could not download the extension from [{missing}]: HTTP 404" in error
     assert f"download_url: Elastic could not fetch {missing}" in error and "file_path instead" in error
     run.assert_no_noise()
-    assert clean_emulator.admin.dump()["elastic"]["extensions"] == []
+    assert elastic_extensions(clean_emulator) == []
 
 
 def test_a_file_over_the_services_upload_limit_names_the_limit_and_download_url_and_leaves_nothing(
@@ -188,7 +186,7 @@ def test_a_file_over_the_services_upload_limit_names_the_limit_and_download_url_
     assert "file_path: the file is over this subscription's upload limit" in error
     assert "set download_url instead of file_path" in error and "`ec:uploadLimitMb` (now 100 MB)" in error
     run.assert_no_noise()
-    assert clean_emulator.admin.dump()["elastic"]["extensions"] == []  # the half-made extension was deleted
+    assert elastic_extensions(clean_emulator) == []  # the half-made extension was deleted
 
 
 # -- a long script ------------------------------------------------------------------------------------------
@@ -213,7 +211,7 @@ def test_a_syntax_error_in_a_300_line_script_prints_a_short_preview_with_the_lin
     assert "content: does not parse as Python 3" in run.output and "line 150" in run.output
     assert "def broken(:" in run.output and "value_1 = 1" not in run.output  # the line, not the script
     run.assert_no_noise()
-    assert clean_emulator.admin.requests()["counts"] == {}
+    assert vendor_calls(clean_emulator) == {}
 
 
 # -- Pulumi's own noise -------------------------------------------------------------------------------------
@@ -285,7 +283,7 @@ def test_a_failed_plain_pulumi_preview_ends_at_once_without_a_keyboard_interrupt
     assert preview.returncode != 0 and error_at is not None, output
     assert "Traceback (most recent call last)" not in output and "KeyboardInterrupt" not in output, output
     assert ended - error_at < 4.0, f"{ended - error_at:.1f} s between the error and the end of the command"
-    assert clean_emulator.admin.requests()["counts"] == {}
+    assert vendor_calls(clean_emulator) == {}
 
 
 # -- domain checks at preview -------------------------------------------------------------------------------
@@ -308,7 +306,7 @@ def test_an_extension_needing_body_text_applied_before_conversion_is_warned_abou
     [warning] = [w for w in run.warnings if "pre_conversion" in w]
     assert "pre_conversion[0]: CoveoExtension 'tagger' requires BODY_TEXT," in warning
     assert "only DOCUMENT_DATA" in warning and "Apply it at post_conversion" in warning
-    assert clean_emulator.admin.requests()["counts"] == {}
+    assert vendor_calls(clean_emulator) == {}
 
 
 def test_the_same_extension_after_conversion_gets_no_warning(new_stack: Any, clean_emulator: EmulatorHandle) -> None:

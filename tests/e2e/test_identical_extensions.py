@@ -23,8 +23,9 @@ from pulumi import automation as auto
 
 from pulumi_search_extensions import CoveoExtension, ElasticExtension
 from pulumi_search_extensions.emulator import EmulatorHandle
-
-from .state_vs_emulator import assert_state_matches_emulator, resources_by_name
+from support.stacks import quiet
+from support.state import resources_by_name
+from support.state_vs_emulator import assert_state_matches_emulator
 
 pytestmark = pytest.mark.e2e
 
@@ -40,10 +41,6 @@ RETRY_CONFIG = {
     "ec:retryBudget": "60",
     "ec:retryBackoff": "0.05",
 }
-
-
-def _quiet(_line: str) -> None:
-    pass
 
 
 def _script(pair: int) -> str:
@@ -122,20 +119,20 @@ def test_identical_twins_never_share_one_remote_object_when_create_posts_are_los
     stack: auto.Stack = new_stack(_program(bundles), config={**config, **RETRY_CONFIG}, secrets=secrets)
     clean_emulator.admin.set_faults(_lost_creates(seed, faults))
 
-    result = stack.up(on_output=_quiet)
+    result = stack.up(on_output=quiet)
 
     assert result.summary.resource_changes == {"create": 4 * PAIRS + 1}
     injected = clean_emulator.admin.faults()["injected"]
     assert sum(injected.values()) > 0, injected  # creates were lost: the look-ups ran
     _assert_one_object_per_resource(stack, clean_emulator, bundles)
 
-    again = stack.up(on_output=_quiet)
+    again = stack.up(on_output=quiet)
 
     assert again.summary.resource_changes == {"same": 4 * PAIRS + 1}
     _assert_one_object_per_resource(stack, clean_emulator, bundles)
 
     clean_emulator.admin.clear_faults()
-    stack.destroy(on_output=_quiet)
+    stack.destroy(on_output=quiet)
 
     dump = clean_emulator.admin.dump()
     assert dump["coveo"][clean_emulator.coveo_organization_id]["extensions"] == []
@@ -171,12 +168,12 @@ def test_a_resource_adopting_an_object_another_resource_of_the_stack_manages_fai
 
     config, secrets = clean_emulator.stack_config()
     stack: auto.Stack = new_stack(program, config=config, secrets=secrets)
-    stack.up(on_output=_quiet)
+    stack.up(on_output=quiet)
     (first,) = assert_state_matches_emulator(stack, clean_emulator)
     adopt["id"] = first["id"]
 
     with pytest.raises(auto.CommandError) as raised:
-        stack.up(on_output=_quiet)
+        stack.up(on_output=quiet)
 
     message = str(raised.value)
     assert first["id"] in message and "two resources must never manage one object" in message
@@ -211,7 +208,7 @@ def test_two_stacks_deploying_at_once_never_share_when_their_declarations_differ
     clean_emulator.admin.set_faults(_lost_creates(21, {"drop": 0.3, "fail_after_commit": 0.1}))
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(lambda stack: stack.up(on_output=_quiet), stacks))
+        results = list(pool.map(lambda stack: stack.up(on_output=quiet), stacks))
 
     assert [r.summary.resource_changes for r in results] == [{"create": 2 * PAIRS + 1}] * 2
     ids = [{r["name"]: r["id"] for r in resources_by_name(stack).values()} for stack in stacks]

@@ -24,9 +24,10 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 
-from e2e.state_vs_emulator import assert_state_matches_emulator
 from pulumi_search_extensions import CoveoExtension, ElasticExtension
 from pulumi_search_extensions.emulator import EmulatorHandle, run_emulator
+from support.stacks import quiet
+from support.state_vs_emulator import assert_state_matches_emulator
 
 pytestmark = pytest.mark.e2e
 
@@ -43,10 +44,6 @@ RETRY_CONFIG = {
     "ec:retryBudget": "60",
     "ec:retryBackoff": "0.05",
 }
-
-
-def _quiet(_line: str) -> None:
-    pass
 
 
 @pytest.fixture(scope="module")
@@ -193,13 +190,13 @@ def test_sixty_resources_survive_five_rounds_of_up_update_destroy_under_injected
             for version, step in ((1, "up"), (2, "update")):
                 bundle = _bundle(tmp_path, round_, version)
                 stack.workspace.program = _program(round_, version, bundle)
-                result = meter.run(f"r{round_} {step}", lambda: stack.up(on_output=_quiet))
+                result = meter.run(f"r{round_} {step}", lambda: stack.up(on_output=quiet))
                 # The first up of a round also creates the stack resource itself.
                 expected = {"create": 2 * PER_SERVICE + 1} if step == "up" else {"update": 2 * PER_SERVICE}
                 assert meter.rows[-1].operations == expected, result.summary.resource_changes
                 assert_state_matches_emulator(stack, soak_emulator)
                 _assert_applied(soak_emulator, round_, version, bundle)
-            meter.run(f"r{round_} destroy", lambda: stack.destroy(on_output=_quiet))
+            meter.run(f"r{round_} destroy", lambda: stack.destroy(on_output=quiet))
             assert_state_matches_emulator(stack, soak_emulator)
             dump = soak_emulator.admin.dump()
             assert dump["coveo"][soak_emulator.coveo_organization_id]["extensions"] == []
