@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import requests
-from spec_validation import validate_coveo
+
+from .spec_validation import validate_coveo
 
 
 class CoveoApi:

@@ -6,7 +6,8 @@ import re
 import time
 
 import pytest
-from coveo_api import CoveoApi
+
+from .coveo_api import CoveoApi
 
 EXTENSION_ID = re.compile(r"^searchdemoorg-[a-z2-7]{26}$")
 VERSION_ID = re.compile(r"^[A-Za-z0-9.]{33}$")

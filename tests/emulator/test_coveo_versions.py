@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coveo_api import CoveoApi
+from .coveo_api import CoveoApi
 
 
 def _replace_script(coveo: CoveoApi, extension_id: str, content: str) -> dict[str, object]:
