@@ -23,7 +23,7 @@ from pulumi import automation as auto
 
 from pulumi_search_extensions import CoveoExtension, ElasticExtension
 from pulumi_search_extensions.emulator import EmulatorHandle
-from support.stacks import quiet
+from support.stacks import PATIENT_RETRIES, quiet
 from support.state import resources_by_name
 from support.state_vs_emulator import assert_state_matches_emulator
 
@@ -32,15 +32,6 @@ pytestmark = pytest.mark.e2e
 PAIRS = 5
 COVEO_CREATE = "/rest/organizations/*/extensions"
 ELASTIC_CREATE = "/api/v1/deployments/extensions"
-RETRY_CONFIG = {
-    # A create POST lost 30% of the time: 12 retries make one fail for good once in ~500,000 creates.
-    "coveo:maxRetries": "12",
-    "coveo:retryBudget": "60",
-    "coveo:retryBackoff": "0.05",
-    "ec:maxRetries": "12",
-    "ec:retryBudget": "60",
-    "ec:retryBackoff": "0.05",
-}
 
 
 def _script(pair: int) -> str:
@@ -116,7 +107,7 @@ def test_identical_twins_never_share_one_remote_object_when_create_posts_are_los
 ) -> None:
     bundles = [_bundle(tmp_path, pair) for pair in range(PAIRS)]
     config, secrets = clean_emulator.stack_config()
-    stack: auto.Stack = new_stack(_program(bundles), config={**config, **RETRY_CONFIG}, secrets=secrets)
+    stack: auto.Stack = new_stack(_program(bundles), config={**config, **PATIENT_RETRIES}, secrets=secrets)
     clean_emulator.admin.set_faults(_lost_creates(seed, faults))
 
     result = stack.up(on_output=quiet)
@@ -204,7 +195,7 @@ def test_two_stacks_deploying_at_once_never_share_when_their_declarations_differ
             )
 
     config, secrets = clean_emulator.stack_config()
-    stacks = [new_stack(program, config={**config, **RETRY_CONFIG}, secrets=secrets) for _ in range(2)]
+    stacks = [new_stack(program, config={**config, **PATIENT_RETRIES}, secrets=secrets) for _ in range(2)]
     clean_emulator.admin.set_faults(_lost_creates(21, {"drop": 0.3, "fail_after_commit": 0.1}))
 
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -239,6 +239,23 @@ def _new_interruptible_stack(new_stack: Any, emulator: EmulatorHandle, bundle: s
     return stack
 
 
+def _killed_mid_up(
+    new_stack: Any, emulator: EmulatorHandle, pulumi_env: dict[str, str], tmp_path: Path
+) -> tuple[auto.Stack, str, list[psutil.Process]]:
+    """A stack whose `up` had its CLI killed (SIGKILL) mid-way; its provider plugins stopped, the emulator quiet.
+
+    Returns the stack, its bundle and the provider plugins that had outlived the CLI (stopped by now).
+    """
+    bundle = _bundle(tmp_path)
+    stack = _new_interruptible_stack(new_stack, emulator, bundle)
+    _slow_follow_ups(emulator)
+    _, plugins = _interrupt_up(stack, emulator, pulumi_env, bundle, signal.SIGKILL)
+    leftovers = _stop_leftovers(plugins)
+    _wait_until_quiet(emulator)
+    emulator.admin.clear_faults()
+    return stack, bundle, leftovers
+
+
 # -- the tests ---------------------------------------------------------------------------------------------
 
 
@@ -270,16 +287,9 @@ def test_after_sigint_the_cli_finishes_what_it_started_and_refresh_then_up_conve
 def test_after_sigkill_cancel_clear_pending_creates_adopt_the_leftovers_and_up_converge(
     new_stack: Any, clean_emulator: EmulatorHandle, pulumi_env: dict[str, str], tmp_path: Path
 ) -> None:
-    bundle = _bundle(tmp_path)
-    stack = _new_interruptible_stack(new_stack, clean_emulator, bundle)
-    _slow_follow_ups(clean_emulator)
-
-    _, plugins = _interrupt_up(stack, clean_emulator, pulumi_env, bundle, signal.SIGKILL)
-
+    stack, bundle, leftovers = _killed_mid_up(new_stack, clean_emulator, pulumi_env, tmp_path)
     # The provider plugin outlives a killed CLI and may still finish the calls it had started.
-    assert _stop_leftovers(plugins), "the provider plugin of the killed CLI was expected to be still running"
-    _wait_until_quiet(clean_emulator)
-    clean_emulator.admin.clear_faults()
+    assert leftovers, "the provider plugin of the killed CLI was expected to be still running"
 
     # Step 1: the killed CLI left its lock; the CLI says to run `pulumi cancel`.
     with pytest.raises(auto.errors.CommandError) as locked:
@@ -321,14 +331,7 @@ def test_after_sigkill_cancel_clear_pending_creates_adopt_the_leftovers_and_up_c
 def test_after_sigkill_importing_the_interrupted_creates_into_the_state_then_refresh_and_up_converge(
     new_stack: Any, clean_emulator: EmulatorHandle, pulumi_env: dict[str, str], tmp_path: Path
 ) -> None:
-    bundle = _bundle(tmp_path)
-    stack = _new_interruptible_stack(new_stack, clean_emulator, bundle)
-    _slow_follow_ups(clean_emulator)
-
-    _, plugins = _interrupt_up(stack, clean_emulator, pulumi_env, bundle, signal.SIGKILL)
-    _stop_leftovers(plugins)
-    _wait_until_quiet(clean_emulator)
-    clean_emulator.admin.clear_faults()
+    stack, _, _ = _killed_mid_up(new_stack, clean_emulator, pulumi_env, tmp_path)
     stack.cancel()
 
     # What `pulumi refresh --import-pending-creates URN ID` is meant to do, done with `stack export/import`

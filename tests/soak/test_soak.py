@@ -26,7 +26,7 @@ from pulumi import automation as auto
 
 from pulumi_search_extensions import CoveoExtension, ElasticExtension
 from pulumi_search_extensions.emulator import EmulatorHandle, run_emulator
-from support.stacks import quiet
+from support.stacks import PATIENT_RETRIES, quiet
 from support.state_vs_emulator import assert_state_matches_emulator
 
 pytestmark = pytest.mark.e2e
@@ -35,15 +35,6 @@ SEED = 20250611
 ROUNDS = 5
 PER_SERVICE = 30
 FAULTS = {"429": 0.10, "503": 0.10, "drop": 0.05, "fail_after_commit": 0.05}
-RETRY_CONFIG = {
-    # At 30% faults per call, 12 retries make a call fail for good once in ~2 million calls.
-    "coveo:maxRetries": "12",
-    "coveo:retryBudget": "60",
-    "coveo:retryBackoff": "0.05",
-    "ec:maxRetries": "12",
-    "ec:retryBudget": "60",
-    "ec:retryBackoff": "0.05",
-}
 
 
 @pytest.fixture(scope="module")
@@ -183,7 +174,7 @@ def test_sixty_resources_survive_five_rounds_of_up_update_destroy_under_injected
     new_stack: Any, soak_emulator: EmulatorHandle, tmp_path: Path
 ) -> None:
     config, secrets = soak_emulator.stack_config()
-    stack: auto.Stack = new_stack(lambda: None, config={**config, **RETRY_CONFIG}, secrets=secrets)
+    stack: auto.Stack = new_stack(lambda: None, config={**config, **PATIENT_RETRIES}, secrets=secrets)
     meter = Meter(soak_emulator)
     try:
         for round_ in range(1, ROUNDS + 1):

@@ -20,6 +20,18 @@ TOOLS_BIN = REPO_ROOT / ".tools" / "bin"
 """Where `scripts/install-pulumi.sh` puts the CLI and the dynamic-provider launcher."""
 
 
+PATIENT_RETRIES = {
+    "coveo:maxRetries": "12",
+    "coveo:retryBudget": "60",
+    "coveo:retryBackoff": "0.05",
+    "ec:maxRetries": "12",
+    "ec:retryBudget": "60",
+    "ec:retryBackoff": "0.05",
+}
+"""Stack config for runs under heavy injected faults: at 30% of calls lost or refused, 12 retries make one
+call fail for good about once in 2 million (0.3 ** 13), and the short back-off keeps the run fast."""
+
+
 def quiet(_line: str) -> None:
     """An `on_output` for `stack.up(...)` and friends that drops the CLI's output."""
 
