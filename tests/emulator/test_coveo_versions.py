@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .coveo_api import CoveoApi
 
 
-def _replace_script(coveo: CoveoApi, extension_id: str, content: str) -> dict[str, object]:
-    body = {"name": "versioned", "content": content}
-    replaced: dict[str, object] = coveo.call(
-        "PUT", f"/{extension_id}", json=body, expect=200, schema="ExtensionModel"
-    ).json()
-    return replaced
+def _replace_script(coveo: CoveoApi, extension_id: str, content: str) -> dict[str, Any]:
+    return coveo.replace(extension_id, {"name": "versioned", "content": content})
 
 
 def test_a_new_extension_has_one_version(coveo: CoveoApi) -> None:
