@@ -15,7 +15,7 @@ import pulumi
 import pytest
 from pulumi import automation as auto
 
-from pulumi_search_extensions.coveo.extension import CoveoExtension, CoveoExtensionArgs
+from pulumi_search_extensions import CoveoExtension, CoveoExtensionArgs
 from support.calls import vendor_calls
 from support.remote import coveo_api, coveo_extensions
 from support.stacks import StackFactory, quiet

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from pulumi import automation as auto
 
-from pulumi_search_extensions.coveo.extension import CoveoExtension
+from pulumi_search_extensions import CoveoExtension
 from support.calls import vendor_calls
 from support.remote import coveo_extensions
 from support.stacks import StackFactory, quiet

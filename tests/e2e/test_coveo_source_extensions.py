@@ -15,7 +15,7 @@ import pulumi
 import pytest
 from pulumi import automation as auto
 
-from pulumi_search_extensions.coveo.extension import CoveoExtension
+from pulumi_search_extensions import CoveoExtension
 from pulumi_search_extensions.coveo.source_extensions import CoveoAppliedExtensionArgs, CoveoSourceExtensions
 from pulumi_search_extensions.emulator import EmulatorHandle
 from support.calls import vendor_calls

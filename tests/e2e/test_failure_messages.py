@@ -26,20 +26,13 @@ from support.calls import vendor_calls
 from support.files import make_zip
 from support.remote import elastic_extensions
 from support.servers import serve_directory
-from support.stacks import TOOLS_BIN
+from support.stacks import TOOLS_BIN, flat_stack_config
 
 pytestmark = pytest.mark.e2e
 
 SCRIPT = "document.add_meta_data({'checked': True})\n"
 UNREACHABLE_WITHIN_SECONDS = 15.0
 NOISE = ("Traceback (most recent call last)", "KeyboardInterrupt", "urllib3", "HTTPConnection", "MaxRetryError")
-
-
-def _config(emulator: EmulatorHandle, **changes: str) -> dict[str, str]:
-    """The emulator's stack config (plain and secret alike) with `changes` applied; "" removes a key."""
-    plain, secret = emulator.stack_config()
-    merged = {**plain, **secret, **changes}
-    return {key: value for key, value in merged.items() if value}
 
 
 def _closed_port() -> int:
@@ -134,7 +127,7 @@ def test_an_unreachable_service_fails_up_within_seconds_naming_the_url_and_its_s
     declare, key, value, where, reason = UNREACHABLE[name]
     port = _closed_port()
     # Default time-outs and retries: the emulator's config sets none.
-    stack = new_stack(declare, config=_config(clean_emulator, **{key: value.format(port=port)}))
+    stack = new_stack(declare, config=flat_stack_config(clean_emulator, {key: value.format(port=port)}))
 
     run = _run(stack, "up")
 
@@ -156,7 +149,7 @@ def test_a_download_url_the_service_cannot_fetch_names_download_url_and_leaves_n
         missing = f"{base_url}/synonyms.zip"
         stack = new_stack(
             lambda: ElasticExtension("synonyms", extension_type="bundle", version="8.*", download_url=missing),
-            config=_config(clean_emulator),
+            config=flat_stack_config(clean_emulator),
         )
 
         run = _run(stack, "up")
@@ -176,7 +169,7 @@ def test_a_file_over_the_services_upload_limit_names_the_limit_and_download_url_
     big = make_zip(tmp_path / "big.zip", stored_bytes=21 * 1024 * 1024)
     stack = new_stack(
         lambda: ElasticExtension("big", extension_type="bundle", version="8.*", file_path=str(big)),
-        config=_config(clean_emulator, **{"ec:uploadLimitMb": "100"}),
+        config=flat_stack_config(clean_emulator, {"ec:uploadLimitMb": "100"}),
     )
 
     run = _run(stack, "up")
@@ -202,7 +195,7 @@ def test_a_syntax_error_in_a_300_line_script_prints_a_short_preview_with_the_lin
     new_stack: Any, clean_emulator: EmulatorHandle
 ) -> None:
     script = _long_script(300, broken_at=150)
-    stack = new_stack(lambda: CoveoExtension("long", content=script), config=_config(clean_emulator))
+    stack = new_stack(lambda: CoveoExtension("long", content=script), config=flat_stack_config(clean_emulator))
 
     run = _run(stack, "preview")
 
@@ -223,10 +216,10 @@ def test_a_failed_run_ends_without_a_keyboard_interrupt_traceback(
 ) -> None:
     if command == "preview":
         declare: Callable[[], Any] = lambda: CoveoExtension("bad", content="def broken(:\n")  # noqa: E731
-        config = _config(clean_emulator)
+        config = flat_stack_config(clean_emulator)
     else:
         declare = lambda: CoveoExtension("guarded", content=SCRIPT)  # noqa: E731
-        config = _config(clean_emulator, **{"coveo:apiKey": "xx-wrong-key-5551212"})
+        config = flat_stack_config(clean_emulator, {"coveo:apiKey": "xx-wrong-key-5551212"})
     stack = new_stack(declare, config=config)
 
     run = _run(stack, command)
@@ -267,7 +260,7 @@ def test_a_failed_plain_pulumi_preview_ends_at_once_without_a_keyboard_interrupt
         )
 
     assert pulumi("stack", "init", f"t{uuid.uuid4().hex[:8]}").wait(timeout=120) == 0
-    for key, value in _config(clean_emulator).items():
+    for key, value in flat_stack_config(clean_emulator).items():
         assert pulumi("config", "set", key, value).wait(timeout=60) == 0
     preview = pulumi("preview")
     assert preview.stdout is not None
@@ -300,7 +293,7 @@ def test_an_extension_needing_body_text_applied_before_conversion_is_warned_abou
             "pipeline", source_id=source["id"], pre_conversion=[{"extension_id": tagger.extension_id}]
         )
 
-    stack = new_stack(program, config=_config(clean_emulator))
+    stack = new_stack(program, config=flat_stack_config(clean_emulator))
     run = _run(stack, "preview", fails=False)
 
     [warning] = [w for w in run.warnings if "pre_conversion" in w]
@@ -322,7 +315,7 @@ def test_the_same_extension_after_conversion_gets_no_warning(new_stack: Any, cle
             post_conversion=[{"extension_id": tagger.extension_id}],
         )
 
-    run = _run(new_stack(program, config=_config(clean_emulator)), "preview", fails=False)
+    run = _run(new_stack(program, config=flat_stack_config(clean_emulator)), "preview", fails=False)
 
     assert [w for w in run.warnings if "pre_conversion" in w] == []
 
@@ -330,9 +323,8 @@ def test_the_same_extension_after_conversion_gets_no_warning(new_stack: Any, cle
 def test_an_elastic_extension_without_a_file_is_warned_about_at_preview(
     new_stack: Any, clean_emulator: EmulatorHandle
 ) -> None:
-    stack = new_stack(
-        lambda: ElasticExtension("empty", extension_type="bundle", version="8.*"), config=_config(clean_emulator)
-    )
+    config = flat_stack_config(clean_emulator)
+    stack = new_stack(lambda: ElasticExtension("empty", extension_type="bundle", version="8.*"), config=config)
 
     run = _run(stack, "preview", fails=False)
 

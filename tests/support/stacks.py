@@ -10,10 +10,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pulumi import automation as auto
 
 from pulumi_search_extensions._toolchain import find_pulumi, provider_env
+
+if TYPE_CHECKING:
+    from pulumi_search_extensions.emulator import EmulatorHandle
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TOOLS_BIN = REPO_ROOT / ".tools" / "bin"
@@ -118,6 +122,14 @@ class StackFactory:
         for stack in self.made:
             remove(stack)
         self.made.clear()
+
+
+def flat_stack_config(emulator: EmulatorHandle, changes: Mapping[str, str | None] | None = None) -> dict[str, str]:
+    """The stack config that points both services at the emulator, plain and secret values in one mapping (a
+    provider sees them decrypted alike), with `changes` applied: a None or "" value removes the key."""
+    plain, secret = emulator.stack_config()
+    merged = {**plain, **secret, **(changes or {})}
+    return {key: value for key, value in merged.items() if value}
 
 
 def set_config(stack: auto.Stack, config: Mapping[str, str], secrets: Mapping[str, str] | None = None) -> None:
