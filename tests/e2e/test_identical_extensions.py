@@ -11,7 +11,6 @@ after `destroy` the services are empty.
 from __future__ import annotations
 
 import hashlib
-import zipfile
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,6 +22,7 @@ from pulumi import automation as auto
 
 from pulumi_search_extensions import CoveoExtension, ElasticExtension
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.files import make_zip
 from support.stacks import PATIENT_RETRIES, quiet
 from support.state import resources_by_name
 from support.state_vs_emulator import assert_state_matches_emulator
@@ -39,10 +39,7 @@ def _script(pair: int) -> str:
 
 
 def _bundle(directory: Path, pair: int) -> Path:
-    path = directory / f"twin-{pair}.zip"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("dictionaries/synonyms.txt", f"laptop, notebook # pair {pair}\n")
-    return path
+    return make_zip(directory / f"twin-{pair}.zip", {"dictionaries/synonyms.txt": f"laptop, notebook # pair {pair}\n"})
 
 
 def _program(bundles: list[Path]) -> auto.PulumiFn:

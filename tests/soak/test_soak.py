@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from pulumi import automation as auto
 
 from pulumi_search_extensions import CoveoExtension, ElasticExtension
 from pulumi_search_extensions.emulator import EmulatorHandle, run_emulator
+from support.files import make_zip
 from support.stacks import PATIENT_RETRIES, quiet
 from support.state_vs_emulator import assert_state_matches_emulator
 
@@ -46,10 +46,8 @@ def soak_emulator() -> Iterator[EmulatorHandle]:
 
 
 def _bundle(directory: Path, round_: int, version: int) -> str:
-    path = directory / f"bundle-{round_}-{version}.zip"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("dictionaries/synonyms.txt", f"laptop, notebook # round {round_} v{version}\n")
-    return str(path)
+    synonyms = {"dictionaries/synonyms.txt": f"laptop, notebook # round {round_} v{version}\n"}
+    return str(make_zip(directory / f"bundle-{round_}-{version}.zip", synonyms))
 
 
 def _script(index: int, round_: int, version: int) -> str:
