@@ -232,6 +232,13 @@ def _assert_converged(stack: auto.Stack, emulator: EmulatorHandle) -> None:
     assert all(e["file_sha256"] for e in _remote(emulator)["elastic"])
 
 
+def _assert_converged_then_destroy(stack: auto.Stack, emulator: EmulatorHandle) -> None:
+    """The run converged; then a destroy leaves nothing behind on either service."""
+    _assert_converged(stack, emulator)
+    stack.destroy(on_output=quiet)
+    assert _remote_count(emulator) == 0
+
+
 def _new_interruptible_stack(new_stack: Any, emulator: EmulatorHandle, bundle: str) -> auto.Stack:
 
     config, secrets = emulator.stack_config()
@@ -279,9 +286,7 @@ def test_after_sigint_the_cli_finishes_what_it_started_and_refresh_then_up_conve
     stack.refresh(on_output=quiet)
     stack.up(on_output=quiet)
 
-    _assert_converged(stack, clean_emulator)
-    stack.destroy(on_output=quiet)
-    assert _remote_count(clean_emulator) == 0
+    _assert_converged_then_destroy(stack, clean_emulator)
 
 
 def test_after_sigkill_cancel_clear_pending_creates_adopt_the_leftovers_and_up_converge(
@@ -322,10 +327,7 @@ def test_after_sigkill_cancel_clear_pending_creates_adopt_the_leftovers_and_up_c
     stack.workspace.program = program(bundle)
     again = stack.up(on_output=quiet)
     assert set(again.summary.resource_changes or {}) == {"same"}, again.summary.resource_changes
-    _assert_converged(stack, clean_emulator)
-
-    stack.destroy(on_output=quiet)
-    assert _remote_count(clean_emulator) == 0
+    _assert_converged_then_destroy(stack, clean_emulator)
 
 
 def test_after_sigkill_importing_the_interrupted_creates_into_the_state_then_refresh_and_up_converge(
@@ -355,9 +357,7 @@ def test_after_sigkill_importing_the_interrupted_creates_into_the_state_then_ref
     stack.refresh(on_output=quiet)
     stack.up(on_output=quiet)
 
-    _assert_converged(stack, clean_emulator)
-    stack.destroy(on_output=quiet)
-    assert _remote_count(clean_emulator) == 0
+    _assert_converged_then_destroy(stack, clean_emulator)
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["drive"]:
