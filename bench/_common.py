@@ -28,6 +28,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 TOOLS_BIN = REPO_ROOT / ".tools" / "bin"
 # The stack factory and the loopback servers are the tests' own (`tests/support`), shared with the demo.
 sys.path.insert(0, str(REPO_ROOT / "tests"))
+from support.files import make_zip  # noqa: E402
 from support.stacks import StackFactory, remove  # noqa: E402, F401 (re-exported for the benchmarks)
 
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
@@ -263,9 +264,7 @@ def api_calls(counts: Mapping[str, int]) -> int:
 
 def write_small_bundle(path: Path, index: int) -> Path:
     """A small, valid Elasticsearch bundle zip (a synonyms file of a few hundred bytes), unique per index."""
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("dictionaries/synonyms.txt", f"bench, benchmark, run{index}\nfast, quick, rapid\n")
-    return path
+    return make_zip(path, {"dictionaries/synonyms.txt": f"bench, benchmark, run{index}\nfast, quick, rapid\n"})
 
 
 def write_large_zip(path: Path, size: int, *, chunk: int = 8 * MIB, seed: int = 1) -> Path:
