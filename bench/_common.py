@@ -1,4 +1,7 @@
-"""Helpers shared by the benchmarks: the machine, tables, stacks on a throw-away backend, test files.
+"""Helpers shared by the benchmarks: the machine, tables, CPU meters, scratch space, test files.
+
+Stacks on a throw-away backend come from `support.stacks` (the factory of the end-to-end tests and the demo),
+re-exported here as `StackFactory` and `remove`.
 
 Nothing here measures anything by itself; every benchmark module imports what it needs from here.
 """
@@ -14,16 +17,20 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TOOLS_BIN = REPO_ROOT / ".tools" / "bin"
+# The stack factory and the loopback servers are the tests' own (`tests/support`), shared with the demo.
+sys.path.insert(0, str(REPO_ROOT / "tests"))
+from support.files import make_zip  # noqa: E402
+from support.stacks import StackFactory, remove  # noqa: E402, F401 (re-exported for the benchmarks)
+
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
 DOCS_DIR = REPO_ROOT / "docs"
 
@@ -225,74 +232,7 @@ class CpuMeter:
         }
 
 
-# ---------------------------------------------------------------------------------------------- stacks
-
-
-class PulumiWorkspace:
-    """A throw-away file backend, passphrase and PULUMI_HOME; makes inline-program stacks in it.
-
-    The same isolation as the end-to-end tests: the user's own backend is never touched.
-    """
-
-    def __init__(self, root: Path, extra_env: Mapping[str, str] | None = None) -> None:
-        from pulumi import automation as auto
-
-        from pulumi_search_extensions._toolchain import find_pulumi, provider_env
-
-        self.root = root
-        backend = root / "backend"
-        backend.mkdir(parents=True, exist_ok=True)
-        passphrase = root / "passphrase"
-        passphrase.write_text("bench-passphrase", encoding="ascii")
-        passphrase.chmod(0o600)
-        self.env = {
-            **provider_env(TOOLS_BIN),
-            "PULUMI_BACKEND_URL": backend.as_uri(),
-            "PULUMI_CONFIG_PASSPHRASE_FILE": str(passphrase),
-            "PULUMI_HOME": str(root / "home"),
-            **(extra_env or {}),
-        }
-        self.command = auto.PulumiCommand(root=str(find_pulumi(TOOLS_BIN).parent.parent), skip_version_check=True)
-
-    def stack(
-        self,
-        program: Callable[[], None],
-        *,
-        config: Mapping[str, str] | None = None,
-        secrets: Mapping[str, str] | None = None,
-        project: str = "bench",
-    ) -> Any:
-        """A new stack (`pulumi.automation.Stack`) running `program`, with plain and secret config."""
-        from pulumi import automation as auto
-
-        name = f"b{uuid.uuid4().hex[:10]}"
-        work_dir = self.root / "ws" / name
-        work_dir.mkdir(parents=True)
-        stack = auto.create_stack(
-            stack_name=name,
-            project_name=project,
-            program=program,
-            opts=auto.LocalWorkspaceOptions(
-                work_dir=str(work_dir),
-                pulumi_command=self.command,
-                env_vars=dict(self.env),
-                project_settings=auto.ProjectSettings(name=project, runtime="python"),
-            ),
-        )
-        values = {k: auto.ConfigValue(value=v) for k, v in (config or {}).items()}
-        values |= {k: auto.ConfigValue(value=v, secret=True) for k, v in (secrets or {}).items()}
-        if values:
-            stack.set_all_config(values)
-        return stack
-
-    @staticmethod
-    def remove(stack: Any) -> None:
-        """Destroy whatever the stack still holds (after a failed run), then remove it."""
-        try:
-            if stack.export_stack().deployment.get("resources"):
-                stack.destroy(on_output=lambda _line: None)
-        finally:
-            stack.workspace.remove_stack(stack.name, force=True)
+# ---------------------------------------------------------------------------------------------- scratch
 
 
 def memory_dir(needed_bytes: int) -> str | None:
@@ -324,9 +264,7 @@ def api_calls(counts: Mapping[str, int]) -> int:
 
 def write_small_bundle(path: Path, index: int) -> Path:
     """A small, valid Elasticsearch bundle zip (a synonyms file of a few hundred bytes), unique per index."""
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("dictionaries/synonyms.txt", f"bench, benchmark, run{index}\nfast, quick, rapid\n")
-    return path
+    return make_zip(path, {"dictionaries/synonyms.txt": f"bench, benchmark, run{index}\nfast, quick, rapid\n"})
 
 
 def write_large_zip(path: Path, size: int, *, chunk: int = 8 * MIB, seed: int = 1) -> Path:

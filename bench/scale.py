@@ -29,10 +29,11 @@ from typing import Any
 import pulumi
 from _common import (
     CpuMeter,
-    PulumiWorkspace,
+    StackFactory,
     Table,
     api_calls,
     load_average,
+    remove,
     scratch_dir,
     seconds,
     timed,
@@ -215,7 +216,7 @@ def _measure(stack: Any, emulator: Any, kind: str, latency_ms: int, n: int, op: 
 
 
 def run_pair(
-    workspace: PulumiWorkspace,
+    stacks: StackFactory,
     emulator: Any,
     latency_ms: int,
     n: int,
@@ -237,7 +238,7 @@ def run_pair(
     for kind in kinds if repetition % 2 == 0 else tuple(reversed(kinds)):
         program = programs[kind]()
         # Same config for every kind, so the baselines pay the same configure() cost.
-        stack = workspace.stack(program, config=plain, secrets=secret)
+        stack = stacks(program, config=plain, secrets=secret, project="bench")
         try:
             for op in OPERATIONS:
                 measurement = _measure(stack, emulator, kind, latency_ms, n, op, repetition)
@@ -250,7 +251,7 @@ def run_pair(
                     flush=True,
                 )
         finally:
-            PulumiWorkspace.remove(stack)
+            remove(stack)
     return measurements
 
 
@@ -284,14 +285,14 @@ def run(
         if shaped:
             # The provider process unpickles ShapedNoopProvider by reference: it must import this module.
             extra_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(BENCH_DIR), os.environ.get("PYTHONPATH")]))
-        workspace = PulumiWorkspace(root / "pulumi", extra_env)
+        stacks = StackFactory.throwaway(root / "pulumi", extra_env)
         kinds = (*KINDS, "shaped") if shaped else KINDS
         for repetition in range(repeat):
             for latency_ms in LATENCIES_MS:
                 emulator.admin.set_faults({"latency_ms": latency_ms})
                 for n in sizes:
                     started = time.perf_counter()
-                    measurements += run_pair(workspace, emulator, latency_ms, n, bundles, repetition, kinds)
+                    measurements += run_pair(stacks, emulator, latency_ms, n, bundles, repetition, kinds)
                     took = seconds(time.perf_counter() - started)
                     print(f"  ({took} for latency {latency_ms} ms, N={n}; load {load_average()})", flush=True)
         emulator.admin.clear_faults()

@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from _common import PulumiWorkspace, Table, api_calls, load_average, scratch_dir, seconds, timed
+from _common import StackFactory, Table, api_calls, load_average, remove, scratch_dir, seconds, timed
 
 N_VALUES = (50, 200, 500)
 QUICK_N_VALUES = (50,)
@@ -173,7 +173,7 @@ def backend_env(backend: str, url: str | None) -> dict[str, str]:
 
 
 def _run_cell(
-    workspace: PulumiWorkspace,
+    stacks: StackFactory,
     emulator: Any,
     backend: str,
     kind: str,
@@ -184,7 +184,7 @@ def _run_cell(
     paths: Sequence[Path],
 ) -> list[Cell]:
     plain, secret = emulator.stack_config()
-    stack = workspace.stack(program_for(kind, input_kind, n, scripts, paths), config=plain, secrets=secret)
+    stack = stacks(program_for(kind, input_kind, n, scripts, paths), config=plain, secrets=secret, project="bench")
     cells = []
     try:
         for op in OPERATIONS:
@@ -204,7 +204,7 @@ def _run_cell(
                 flush=True,
             )
     finally:
-        PulumiWorkspace.remove(stack)
+        remove(stack)
     return cells
 
 
@@ -240,21 +240,19 @@ def run(
             scripts_by_size[size_kb] = (scripts, paths)
         for backend in backends:
             with object_store(root) if backend == "s3" else _no_store() as url:
-                workspace = PulumiWorkspace(root / f"pulumi-{backend}", {**extra, **backend_env(backend, url)})
+                stacks = StackFactory.throwaway(root / f"pulumi-{backend}", {**extra, **backend_env(backend, url)})
                 if backend == "s3":
-                    _login(workspace, url)
+                    _login(stacks, url)
                 for n in n_values:
                     started = time.perf_counter()
-                    cells += _run_cell(workspace, emulator, backend, "noop", "-", n, 0.0, [], [])
+                    cells += _run_cell(stacks, emulator, backend, "noop", "-", n, 0.0, [], [])
                     for input_kind in inputs:
                         for size_kb in sizes_kb:
                             if max_total_script_kb is not None and n * size_kb > max_total_script_kb:
                                 print(f"  {backend:<4} N={n:<4} ext  {input_kind:<11} {size_kb:>4g} KB left out")
                                 continue
                             scripts, paths = scripts_by_size[size_kb]
-                            cells += _run_cell(
-                                workspace, emulator, backend, "ext", input_kind, n, size_kb, scripts, paths
-                            )
+                            cells += _run_cell(stacks, emulator, backend, "ext", input_kind, n, size_kb, scripts, paths)
                     took = seconds(time.perf_counter() - started)
                     print(f"  ({took} for {backend}, N={n}; load {load_average()})", flush=True)
     return cells
@@ -265,10 +263,10 @@ def _no_store() -> Iterator[None]:
     yield None
 
 
-def _login(workspace: PulumiWorkspace, url: str | None) -> None:
-    """`pulumi login <url>` with the workspace's environment (stacks are then created in the bucket)."""
-    cli = Path(workspace.command.command)
-    env = {**os.environ, **workspace.env}
+def _login(stacks: StackFactory, url: str | None) -> None:
+    """`pulumi login <url>` with the factory's environment (stacks are then created in the bucket)."""
+    cli = Path(stacks.command.command)
+    env = {**os.environ, **stacks.env}
     subprocess.run([str(cli), "login", str(url)], env=env, check=True, capture_output=True, timeout=120)
 
 

@@ -86,16 +86,13 @@ def child_provider(url: str, file_path: str, api_key: str) -> dict[str, Any]:
         # class unpickled from the state.
         import dill  # noqa: F401
         import grpc  # noqa: F401
-        from pulumi.dynamic import ConfigureRequest
-        from pulumi.dynamic.config import Config
         from pulumi.runtime import rpc  # noqa: F401
         from pulumi.runtime.proto import provider_pb2_grpc  # noqa: F401
 
         from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider
+        from support.providers import configured_provider
 
-        provider = ElasticExtensionProvider()
-        provider.configure(ConfigureRequest(Config({"ec:endpoint": url, "ec:apikey": api_key}, "bench")))
-        return provider
+        return configured_provider(ElasticExtensionProvider, {"ec:endpoint": url, "ec:apikey": api_key})
 
     provider = phases.run("import", load)
     rss_after_import = _maxrss_mb()

@@ -18,18 +18,11 @@ without a language host, and says so in one line.
 from __future__ import annotations
 
 import argparse
-import functools
 import os
 import runpy
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-
-from pulumi import automation as auto
 
 from pulumi_search_extensions._toolchain import (
     PulumiCliMissing,
@@ -41,6 +34,11 @@ from pulumi_search_extensions._toolchain import (
 from pulumi_search_extensions.emulator import run_emulator
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# The stack factory and the file server are the tests' own (`tests/support`, plain Python: no pytest needed).
+sys.path.insert(0, str(REPO_ROOT / "tests"))
+from support.servers import serve_directory  # noqa: E402
+from support.stacks import StackFactory, pulumi_command  # noqa: E402
+
 STATE_DIR = Path(os.environ.get("DEMO_STATE_DIR", REPO_ROOT / ".pulumi-state")).resolve()
 ASSETS = REPO_ROOT / "examples" / "assets"
 EMULATOR_PORT = int(os.environ.get("DEMO_EMULATOR_PORT", "18480"))
@@ -49,30 +47,15 @@ STACK = os.environ.get("DEMO_STACK", "demo")
 PROJECT = "search-extensions-demo"  # the `name` in Pulumi.yaml
 
 
-@contextmanager
-def serve_assets(port: int) -> Iterator[str]:
-    """Serves the demo's assets over HTTP on loopback (the emulator fetches `download_url` from here)."""
-    handler = functools.partial(QuietHandler, directory=str(ASSETS))
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 def program() -> None:
     runpy.run_path(str(REPO_ROOT / "__main__.py"), run_name="__main__")
 
 
-def run_plain_cli(cli: Path, action: str, env: dict[str, str], config: dict[str, tuple[str, bool]]) -> int:
+Config = dict[str, str]
+"""Stack config (`"coveo:host": ...`): the plain values and the secrets are passed apart."""
+
+
+def run_plain_cli(cli: Path, action: str, env: Config, plain: Config, secrets: Config) -> int:
     """`pulumi <action>` in the repository root, exactly as a user types it, with the CLI's own output."""
     env = {**os.environ, **env}
 
@@ -83,28 +66,21 @@ def run_plain_cli(cli: Path, action: str, env: dict[str, str], config: dict[str,
     pulumi(
         "config",
         "set-all",
-        *(f"--{'secret' if secret else 'plaintext'}={key}={value}" for key, (value, secret) in config.items()),
+        *(f"--plaintext={key}={value}" for key, value in plain.items()),
+        *(f"--secret={key}={value}" for key, value in secrets.items()),
     )
     command = {"up": ["up", "--yes"], "preview": ["preview"], "refresh": ["refresh", "--yes"]}
     ran = subprocess.run([str(cli), *command.get(action, ["destroy", "--yes"])], cwd=REPO_ROOT, env=env, check=False)
     return ran.returncode
 
 
-def run_inline(cli: Path, action: str, env: dict[str, str], config: dict[str, tuple[str, bool]]) -> int:
+def run_inline(cli: Path, action: str, env: Config, plain: Config, secrets: Config) -> int:
     """The same program through the Automation API (inline program: no language host needed)."""
     # An inline program needs both `program` and `project_name`; with `work_dir` alone the Automation
-    # API would run Pulumi.yaml's `main` through the Python language host.
-    stack = auto.create_or_select_stack(
-        stack_name=STACK,
-        project_name=PROJECT,
-        program=program,
-        opts=auto.LocalWorkspaceOptions(
-            work_dir=str(REPO_ROOT),
-            pulumi_command=auto.PulumiCommand(root=str(cli.parent.parent), skip_version_check=True),
-            env_vars=env,
-        ),
-    )
-    stack.set_all_config({key: auto.ConfigValue(value, secret=secret) for key, (value, secret) in config.items()})
+    # API would run Pulumi.yaml's `main` through the Python language host. The repository's own work
+    # directory and the demo's stack: selected when it exists, so a second run finds the same state.
+    stacks = StackFactory(env, REPO_ROOT, pulumi_command(cli.parent))
+    stack = stacks(program, plain, secrets=secrets, project=PROJECT, name=STACK, work_dir=REPO_ROOT, select=True)
     if action == "preview":
         stack.preview(on_output=print)
     elif action == "refresh":
@@ -132,24 +108,21 @@ def main() -> int:
 
     with (
         run_emulator(port=EMULATOR_PORT, data_dir=STATE_DIR / "emulator") as emulator,
-        serve_assets(FILES_PORT) as files_url,
+        serve_directory(ASSETS, FILES_PORT) as files_url,
     ):
         print(f"emulator: {emulator.url} (data in {STATE_DIR / 'emulator'})", flush=True)
         plain, secret = emulator.stack_config()
         plain["demo:bundleUrl"] = f"{files_url}/stopwords-bundle.zip"
-        config = {key: (value, False) for key, value in plain.items()} | {
-            key: (value, True) for key, value in secret.items()
-        }
         if language_host is not None:
             print(f"running `pulumi {args.action}` in {REPO_ROOT} (stack {STACK})", flush=True)
-            status = run_plain_cli(cli, args.action, env, config)
+            status = run_plain_cli(cli, args.action, env, plain, secret)
         else:
             print(
                 "no Python language host (pulumi-language-python): running the program through the Automation "
                 "API instead of plain `pulumi` (see README, Troubleshooting)",
                 flush=True,
             )
-            status = run_inline(cli, args.action, env, config)
+            status = run_inline(cli, args.action, env, plain, secret)
         if status == 0 and args.action == "up":
             print("Run `make demo` again: it reports no changes. `make destroy` removes everything.")
     return status

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -29,6 +28,8 @@ from pulumi_search_extensions._create import (
 from pulumi_search_extensions._http import ApiError, HttpClient, HttpSettings
 from pulumi_search_extensions.coveo.client import parse_coveo_error
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.calls import fault_config, fault_rule, route_rule
+from support.remote import coveo_extensions
 
 COVEO_LIST = "/rest/organizations/{organizationId}/extensions"
 COVEO_ONE = "/rest/organizations/{organizationId}/extensions/{extensionId}"
@@ -94,20 +95,12 @@ class _Extensions:
         self.http.request("PUT", path, idempotent=True, expected=(200, 204), json={"executionTimeout": seconds})
 
 
-def _fault(*rules: Mapping[str, Any]) -> dict[str, Any]:
-    return {"rules": [dict(rule) for rule in rules]}
-
-
-def _rule(method: str, route: str, faults: Mapping[str, float], **more: Any) -> dict[str, Any]:
-    return {"method": method, "route": route, "faults": dict(faults), **more}
-
-
 def _count(emulator: EmulatorHandle, method: str, route: str) -> int:
     return int(emulator.admin.requests()["counts"].get(f"{method} {route}", 0))
 
 
 def _stored_ids(emulator: EmulatorHandle) -> list[str]:
-    return [e["id"] for e in emulator.admin.dump()["coveo"][emulator.coveo_organization_id]["extensions"]]
+    return [e["id"] for e in coveo_extensions(emulator)]
 
 
 # -- create_once -------------------------------------------------------------------------------------------
@@ -115,7 +108,7 @@ def _stored_ids(emulator: EmulatorHandle) -> list[str]:
 
 def test_a_create_applied_but_unanswered_is_adopted_not_sent_again(clean_emulator: EmulatorHandle) -> None:
     extensions = _Extensions(clean_emulator, _settings())
-    clean_emulator.admin.set_faults(_fault(_rule("POST", COVEO_LIST, {"fail_after_commit": 1.0}, max_faults=1)))
+    clean_emulator.admin.set_faults(fault_rule("POST", COVEO_LIST, faults={"fail_after_commit": 1.0}, max_faults=1))
 
     created = extensions.create_once()
 
@@ -128,7 +121,7 @@ def test_a_create_applied_on_the_last_allowed_attempt_is_adopted_not_reported_as
     clean_emulator: EmulatorHandle,
 ) -> None:
     extensions = _Extensions(clean_emulator, _settings(max_retries=0))
-    clean_emulator.admin.set_faults(_fault(_rule("POST", COVEO_LIST, {"fail_after_commit": 1.0})))
+    clean_emulator.admin.set_faults(fault_rule("POST", COVEO_LIST, faults={"fail_after_commit": 1.0}))
 
     created = extensions.create_once()
 
@@ -138,7 +131,7 @@ def test_a_create_applied_on_the_last_allowed_attempt_is_adopted_not_reported_as
 @pytest.mark.parametrize("fault", ["drop", "500", "503"])
 def test_a_create_that_did_not_happen_is_looked_up_then_sent_again(clean_emulator: EmulatorHandle, fault: str) -> None:
     extensions = _Extensions(clean_emulator, _settings())
-    clean_emulator.admin.set_faults(_fault(_rule("POST", COVEO_LIST, {fault: 1.0}, max_faults=1)))
+    clean_emulator.admin.set_faults(fault_rule("POST", COVEO_LIST, faults={fault: 1.0}, max_faults=1))
 
     created = extensions.create_once()
 
@@ -149,7 +142,7 @@ def test_a_create_that_did_not_happen_is_looked_up_then_sent_again(clean_emulato
 
 def test_a_throttled_create_waits_for_retry_after_and_is_not_looked_up(clean_emulator: EmulatorHandle) -> None:
     extensions = _Extensions(clean_emulator, _settings())
-    clean_emulator.admin.set_faults(_fault(_rule("POST", COVEO_LIST, {"429": 1.0}, max_faults=1, retry_after_s=1)))
+    clean_emulator.admin.set_faults(fault_rule("POST", COVEO_LIST, faults={"429": 1.0}, max_faults=1, retry_after_s=1))
 
     started = time.monotonic()
     created = extensions.create_once()
@@ -163,7 +156,7 @@ def test_a_throttled_create_waits_for_retry_after_and_is_not_looked_up(clean_emu
 
 def test_every_lookup_covers_the_whole_create_from_its_first_attempt(clean_emulator: EmulatorHandle) -> None:
     extensions = _Extensions(clean_emulator, _settings())
-    clean_emulator.admin.set_faults(_fault(_rule("POST", COVEO_LIST, {"503": 1.0}, max_faults=2)))
+    clean_emulator.admin.set_faults(fault_rule("POST", COVEO_LIST, faults={"503": 1.0}, max_faults=2))
 
     started = time.time()
     extensions.create_once()
@@ -180,7 +173,7 @@ def test_several_matching_objects_fail_the_create_with_every_candidate_and_how_t
 ) -> None:
     extensions = _Extensions(clean_emulator, _settings())
     twins = [extensions.post()["id"], extensions.post()["id"]]
-    clean_emulator.admin.set_faults(_fault(_rule("POST", COVEO_LIST, {"fail_after_commit": 1.0}, max_faults=1)))
+    clean_emulator.admin.set_faults(fault_rule("POST", COVEO_LIST, faults={"fail_after_commit": 1.0}, max_faults=1))
 
     with pytest.raises(AmbiguousCreateError) as raised:
         extensions.create_once()
@@ -196,9 +189,9 @@ def test_several_matching_objects_fail_the_create_with_every_candidate_and_how_t
 def test_a_failed_lookup_after_an_unanswered_create_says_the_object_may_exist(clean_emulator: EmulatorHandle) -> None:
     extensions = _Extensions(clean_emulator, _settings(max_retries=1))
     clean_emulator.admin.set_faults(
-        _fault(
-            _rule("POST", COVEO_LIST, {"fail_after_commit": 1.0}),
-            _rule("GET", COVEO_LIST, {"503": 1.0}),
+        fault_config(
+            route_rule("POST", COVEO_LIST, faults={"fail_after_commit": 1.0}),
+            route_rule("GET", COVEO_LIST, faults={"503": 1.0}),
         )
     )
 
@@ -236,7 +229,7 @@ def test_a_create_that_keeps_failing_stops_after_max_retries_and_leaves_nothing(
     clean_emulator: EmulatorHandle,
 ) -> None:
     extensions = _Extensions(clean_emulator, _settings(max_retries=2))
-    clean_emulator.admin.set_faults(_fault(_rule("POST", COVEO_LIST, {"503": 1.0})))
+    clean_emulator.admin.set_faults(fault_rule("POST", COVEO_LIST, faults={"503": 1.0}))
 
     with pytest.raises(ApiError) as raised:
         extensions.create_once()
@@ -249,7 +242,7 @@ def test_a_create_that_keeps_failing_stops_after_max_retries_and_leaves_nothing(
 
 def test_a_create_is_not_retried_when_the_wait_would_pass_the_budget(clean_emulator: EmulatorHandle) -> None:
     extensions = _Extensions(clean_emulator, _settings(retry_budget=2.0, max_retries=10))
-    clean_emulator.admin.set_faults(_fault(_rule("POST", COVEO_LIST, {"429": 1.0}, retry_after_s=30)))
+    clean_emulator.admin.set_faults(fault_rule("POST", COVEO_LIST, faults={"429": 1.0}, retry_after_s=30))
 
     started = time.monotonic()
     with pytest.raises(ApiError) as raised:
@@ -268,7 +261,7 @@ def test_a_lost_create_never_adopts_the_object_its_twin_created_and_sends_its_ow
 ) -> None:
     extensions = _Extensions(clean_emulator, _settings())
     twin = extensions.create_once(identity=_identity())
-    clean_emulator.admin.set_faults(_fault(_rule("POST", COVEO_LIST, {"drop": 1.0}, max_faults=1)))
+    clean_emulator.admin.set_faults(fault_rule("POST", COVEO_LIST, faults={"drop": 1.0}, max_faults=1))
 
     created = extensions.create_once(identity=_identity())
 
@@ -283,7 +276,7 @@ def test_an_applied_but_unanswered_create_adopts_its_own_object_beside_its_twins
 ) -> None:
     extensions = _Extensions(clean_emulator, _settings())
     twin = extensions.create_once(identity=_identity())
-    clean_emulator.admin.set_faults(_fault(_rule("POST", COVEO_LIST, {"fail_after_commit": 1.0}, max_faults=1)))
+    clean_emulator.admin.set_faults(fault_rule("POST", COVEO_LIST, faults={"fail_after_commit": 1.0}, max_faults=1))
 
     created = extensions.create_once(identity=_identity())
 
@@ -297,7 +290,7 @@ def test_twins_created_at_once_under_lost_and_unanswered_posts_each_get_an_objec
 ) -> None:
     extensions = _Extensions(clean_emulator, _settings(max_retries=12))
     clean_emulator.admin.set_faults(
-        {"seed": 14, "rules": [_rule("POST", COVEO_LIST, {"drop": 0.3, "fail_after_commit": 0.2})]}
+        fault_config(route_rule("POST", COVEO_LIST, faults={"drop": 0.3, "fail_after_commit": 0.2}), seed=14)
     )
 
     # Four threads, like the provider process's gRPC server.
@@ -357,7 +350,7 @@ def test_several_unclaimed_matches_fail_naming_every_candidate_and_the_objects_o
     extensions = _Extensions(clean_emulator, _settings())
     twin = extensions.create_once(identity=_identity())["id"]
     foreign = extensions.post()["id"]  # as if another stack had just created the same declaration
-    clean_emulator.admin.set_faults(_fault(_rule("POST", COVEO_LIST, {"fail_after_commit": 1.0}, max_faults=1)))
+    clean_emulator.admin.set_faults(fault_rule("POST", COVEO_LIST, faults={"fail_after_commit": 1.0}, max_faults=1))
 
     with pytest.raises(AmbiguousCreateError) as raised:
         extensions.create_once(identity=_identity())
@@ -403,7 +396,7 @@ def test_a_look_up_skips_the_ids_of_resources_already_in_the_state(clean_emulato
     extensions = _Extensions(clean_emulator, _settings())
     existing = extensions.post()["id"]  # a previous run's object, created within the clock slack
     note_existing(SCOPE, existing)  # the engine diffed its resource
-    clean_emulator.admin.set_faults(_fault(_rule("POST", COVEO_LIST, {"drop": 1.0}, max_faults=1)))
+    clean_emulator.admin.set_faults(fault_rule("POST", COVEO_LIST, faults={"drop": 1.0}, max_faults=1))
 
     created = extensions.create_once(identity=_identity())
 
@@ -444,7 +437,7 @@ def test_a_failed_follow_up_step_deletes_what_was_created_and_raises_the_step_er
 ) -> None:
     extensions = _Extensions(clean_emulator, _settings(max_retries=1))
     created = extensions.post()["id"]
-    clean_emulator.admin.set_faults(_fault(_rule("PUT", COVEO_TIMEOUTS, {"500": 1.0})))
+    clean_emulator.admin.set_faults(fault_rule("PUT", COVEO_TIMEOUTS, faults={"500": 1.0}))
 
     with pytest.raises(ApiError) as raised:
         undo_on_failure(
@@ -464,7 +457,9 @@ def test_when_the_undo_fails_too_the_error_names_the_object_left_behind_and_how_
     extensions = _Extensions(clean_emulator, _settings(max_retries=1))
     created = extensions.post()["id"]
     clean_emulator.admin.set_faults(
-        _fault(_rule("PUT", COVEO_TIMEOUTS, {"500": 1.0}), _rule("DELETE", COVEO_ONE, {"503": 1.0}))
+        fault_config(
+            route_rule("PUT", COVEO_TIMEOUTS, faults={"500": 1.0}), route_rule("DELETE", COVEO_ONE, faults={"503": 1.0})
+        )
     )
 
     with pytest.raises(RuntimeError) as raised:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from pulumi_search_extensions import CoveoExtensionError
 from pulumi_search_extensions._errors import format_exc
 from pulumi_search_extensions._http import ApiError
-from pulumi_search_extensions.coveo.extension_provider.errors import CoveoExtensionError
 
 
 def test_an_error_of_this_package_is_reported_as_its_type_and_message_only() -> None:

@@ -17,8 +17,8 @@ import threading
 import time
 import traceback
 import zipfile
-from collections.abc import Iterator, Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,9 @@ from pulumi_search_extensions._http import ApiError, HttpClient, HttpSettings
 from pulumi_search_extensions.coveo.client import parse_coveo_error
 from pulumi_search_extensions.elastic.client import parse_elastic_error
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.calls import fault_rule, logged_requests
+from support.remote import coveo_extensions, elastic_extensions
+from support.servers import loopback_server, url_of
 
 COVEO_LIST = "/rest/organizations/{organizationId}/extensions"
 COVEO_ONE = "/rest/organizations/{organizationId}/extensions/{extensionId}"
@@ -61,20 +64,6 @@ def _new_extension_body(name: str = "http-layer") -> dict[str, Any]:
     return {"name": name, "description": "", "content": SCRIPT, "requiredDataStreams": [], "apiVersion": "v1"}
 
 
-def _fault(method: str, route: str, faults: Mapping[str, float], **rule: Any) -> dict[str, Any]:
-    return {"rules": [{"method": method, "route": route, "faults": dict(faults), **rule}]}
-
-
-def _logged(emulator: EmulatorHandle, method: str, route: str) -> list[dict[str, Any]]:
-    """The logged requests of one method and route template, in order."""
-    return [r for r in emulator.admin.requests()["requests"] if r["method"] == method and r["route"] == route]
-
-
-def _coveo_extensions(emulator: EmulatorHandle) -> list[dict[str, Any]]:
-    extensions: list[dict[str, Any]] = emulator.admin.dump()["coveo"][emulator.coveo_organization_id]["extensions"]
-    return extensions
-
-
 # -- retries of idempotent calls ---------------------------------------------------------------------------
 
 
@@ -82,21 +71,21 @@ def _coveo_extensions(emulator: EmulatorHandle) -> list[dict[str, Any]]:
 def test_an_idempotent_call_is_retried_after_a_retryable_status_until_it_succeeds(
     clean_emulator: EmulatorHandle, status: str
 ) -> None:
-    clean_emulator.admin.set_faults(_fault("GET", COVEO_LIST, {status: 1.0}, max_faults=2, retry_after_s=0))
+    clean_emulator.admin.set_faults(fault_rule("GET", COVEO_LIST, faults={status: 1.0}, max_faults=2, retry_after_s=0))
 
     response = _coveo(clean_emulator).request("GET", _extensions_path(clean_emulator), idempotent=True)
 
     assert response.status_code == 200 and response.json() == []
-    assert [r["fault"] for r in _logged(clean_emulator, "GET", COVEO_LIST)] == [status, status, None]
+    assert [r["fault"] for r in logged_requests(clean_emulator, "GET", COVEO_LIST)] == [status, status, None]
 
 
 def test_an_idempotent_call_is_retried_after_a_dropped_connection(clean_emulator: EmulatorHandle) -> None:
-    clean_emulator.admin.set_faults(_fault("GET", COVEO_LIST, {"drop": 1.0}, max_faults=2))
+    clean_emulator.admin.set_faults(fault_rule("GET", COVEO_LIST, faults={"drop": 1.0}, max_faults=2))
 
     response = _coveo(clean_emulator).request("GET", _extensions_path(clean_emulator), idempotent=True)
 
     assert response.status_code == 200
-    assert [r["fault"] for r in _logged(clean_emulator, "GET", COVEO_LIST)] == ["drop", "drop", None]
+    assert [r["fault"] for r in logged_requests(clean_emulator, "GET", COVEO_LIST)] == ["drop", "drop", None]
 
 
 def test_a_put_applied_but_unanswered_is_sent_again_and_the_second_answer_is_returned(
@@ -106,14 +95,14 @@ def test_a_put_applied_but_unanswered_is_sent_again_and_the_second_answer_is_ret
     created = client.request(
         "POST", _extensions_path(clean_emulator), idempotent=False, expected=(201,), json=_new_extension_body()
     ).json()
-    clean_emulator.admin.set_faults(_fault("PUT", COVEO_ONE, {"fail_after_commit": 1.0}, max_faults=1))
+    clean_emulator.admin.set_faults(fault_rule("PUT", COVEO_ONE, faults={"fail_after_commit": 1.0}, max_faults=1))
 
     body = {**_new_extension_body(), "description": "changed"}
     response = client.request("PUT", f"{_extensions_path(clean_emulator)}/{created['id']}", idempotent=True, json=body)
 
     assert response.json()["description"] == "changed"
-    assert [r["fault"] for r in _logged(clean_emulator, "PUT", COVEO_ONE)] == ["fail_after_commit", None]
-    [stored] = _coveo_extensions(clean_emulator)
+    assert [r["fault"] for r in logged_requests(clean_emulator, "PUT", COVEO_ONE)] == ["fail_after_commit", None]
+    [stored] = coveo_extensions(clean_emulator)
     assert stored["description"] == "changed"
 
 
@@ -135,7 +124,7 @@ def test_a_streamed_upload_is_rewound_and_sent_whole_when_retried(
     ).json()
     # The first upload is stored, then its answer is lost: the retry must send the whole file again, not
     # the empty rest of an already-read stream.
-    clean_emulator.admin.set_faults(_fault("PUT", ELASTIC_ONE, {"fail_after_commit": 1.0}, max_faults=1))
+    clean_emulator.admin.set_faults(fault_rule("PUT", ELASTIC_ONE, faults={"fail_after_commit": 1.0}, max_faults=1))
 
     with open(archive, "rb") as data:
         elastic.request(
@@ -146,8 +135,8 @@ def test_a_streamed_upload_is_rewound_and_sent_whole_when_retried(
             headers={"Content-Type": "application/zip"},
         )
 
-    assert len(_logged(clean_emulator, "PUT", ELASTIC_ONE)) == 2
-    [stored] = clean_emulator.admin.dump()["elastic"]["extensions"]
+    assert len(logged_requests(clean_emulator, "PUT", ELASTIC_ONE)) == 2
+    [stored] = elastic_extensions(clean_emulator)
     assert stored["file_sha256"] == hashlib.sha256(archive.read_bytes()).hexdigest()
 
 
@@ -155,7 +144,7 @@ def test_a_streamed_upload_is_rewound_and_sent_whole_when_retried(
 
 
 def test_retry_after_is_waited_for_before_each_retry(clean_emulator: EmulatorHandle) -> None:
-    clean_emulator.admin.set_faults(_fault("GET", COVEO_LIST, {"429": 1.0}, max_faults=2, retry_after_s=1))
+    clean_emulator.admin.set_faults(fault_rule("GET", COVEO_LIST, faults={"429": 1.0}, max_faults=2, retry_after_s=1))
 
     started = time.monotonic()
     response = _coveo(clean_emulator).request("GET", _extensions_path(clean_emulator), idempotent=True)
@@ -169,7 +158,7 @@ def test_retry_after_is_waited_for_before_each_retry(clean_emulator: EmulatorHan
 def test_a_retry_after_longer_than_the_budget_is_not_waited_for_and_is_reported(
     clean_emulator: EmulatorHandle,
 ) -> None:
-    clean_emulator.admin.set_faults(_fault("GET", COVEO_LIST, {"429": 1.0}, retry_after_s=30))
+    clean_emulator.admin.set_faults(fault_rule("GET", COVEO_LIST, faults={"429": 1.0}, retry_after_s=30))
 
     started = time.monotonic()
     with pytest.raises(ApiError) as raised:
@@ -180,11 +169,11 @@ def test_a_retry_after_longer_than_the_budget_is_not_waited_for_and_is_reported(
 
     assert elapsed < 1.0, elapsed
     assert raised.value.status == 429 and raised.value.retry_after == 30
-    assert len(_logged(clean_emulator, "GET", COVEO_LIST)) == 1
+    assert len(logged_requests(clean_emulator, "GET", COVEO_LIST)) == 1
 
 
 def test_the_time_budget_ends_a_call_that_keeps_failing(clean_emulator: EmulatorHandle) -> None:
-    clean_emulator.admin.set_faults(_fault("GET", COVEO_LIST, {"503": 1.0}))
+    clean_emulator.admin.set_faults(fault_rule("GET", COVEO_LIST, faults={"503": 1.0}))
     settings = _settings(retry_budget=1.5, max_retries=1000, backoff_factor=0.1)
 
     started = time.monotonic()
@@ -194,12 +183,12 @@ def test_the_time_budget_ends_a_call_that_keeps_failing(clean_emulator: Emulator
 
     assert raised.value.status == 503
     assert elapsed <= settings.retry_budget + 0.5, elapsed
-    attempts = len(_logged(clean_emulator, "GET", COVEO_LIST))
+    attempts = len(logged_requests(clean_emulator, "GET", COVEO_LIST))
     assert 3 <= attempts < 20, attempts  # it did retry, with growing waits, and stopped at the budget
 
 
 def test_the_retry_count_ends_a_call_that_keeps_failing(clean_emulator: EmulatorHandle) -> None:
-    clean_emulator.admin.set_faults(_fault("GET", COVEO_LIST, {"500": 1.0}))
+    clean_emulator.admin.set_faults(fault_rule("GET", COVEO_LIST, faults={"500": 1.0}))
 
     with pytest.raises(ApiError) as raised:
         _coveo(clean_emulator, _settings(max_retries=3)).request(
@@ -207,14 +196,14 @@ def test_the_retry_count_ends_a_call_that_keeps_failing(clean_emulator: Emulator
         )
 
     assert raised.value.status == 500 and raised.value.code == "UNEXPECTED_EXCEPTION"
-    assert len(_logged(clean_emulator, "GET", COVEO_LIST)) == 4  # the first attempt and 3 retries
+    assert len(logged_requests(clean_emulator, "GET", COVEO_LIST)) == 4  # the first attempt and 3 retries
 
 
 def test_a_slow_service_is_cut_by_the_per_attempt_timeout_and_the_call_by_its_budget(
     clean_emulator: EmulatorHandle,
 ) -> None:
     latency_s = 1.5
-    clean_emulator.admin.set_faults({"rules": [{"method": "GET", "route": COVEO_LIST, "latency_ms": latency_s * 1000}]})
+    clean_emulator.admin.set_faults(fault_rule("GET", COVEO_LIST, latency_ms=latency_s * 1000))
     settings = _settings(timeout=0.4, retry_budget=1.0, max_retries=50)
 
     started = time.monotonic()
@@ -301,7 +290,7 @@ def test_a_tls_handshake_failure_never_left_the_machine_and_says_why() -> None:
 
 
 def test_an_answer_that_never_came_may_have_been_applied(clean_emulator: EmulatorHandle) -> None:
-    clean_emulator.admin.set_faults(_fault("POST", COVEO_LIST, {"fail_after_commit": 1.0}))
+    clean_emulator.admin.set_faults(fault_rule("POST", COVEO_LIST, faults={"fail_after_commit": 1.0}))
 
     with pytest.raises(ApiError) as raised:
         _coveo(clean_emulator).request(
@@ -319,17 +308,17 @@ def test_an_answer_that_never_came_may_have_been_applied(clean_emulator: Emulato
 def test_a_non_idempotent_post_is_sent_exactly_once_whatever_happens(
     clean_emulator: EmulatorHandle, fault: str
 ) -> None:
-    clean_emulator.admin.set_faults(_fault("POST", COVEO_LIST, {fault: 1.0}, retry_after_s=0))
+    clean_emulator.admin.set_faults(fault_rule("POST", COVEO_LIST, faults={fault: 1.0}, retry_after_s=0))
 
     with pytest.raises(ApiError) as raised:
         _coveo(clean_emulator).request(
             "POST", _extensions_path(clean_emulator), idempotent=False, expected=(201,), json=_new_extension_body()
         )
 
-    assert len(_logged(clean_emulator, "POST", COVEO_LIST)) == 1
+    assert len(logged_requests(clean_emulator, "POST", COVEO_LIST)) == 1
     applied = fault == "fail_after_commit"
     assert raised.value.is_connection_error == (fault in ("drop", "fail_after_commit"))
-    assert len(_coveo_extensions(clean_emulator)) == (1 if applied else 0)
+    assert len(coveo_extensions(clean_emulator)) == (1 if applied else 0)
 
 
 # -- connection reuse --------------------------------------------------------------------------------------
@@ -352,7 +341,7 @@ def test_calls_of_several_clients_reuse_one_connection(clean_emulator: EmulatorH
 
     opened = _connections_to(port) - before
     assert len(opened) == 1, opened
-    assert len(_logged(clean_emulator, "GET", COVEO_LIST)) == 10
+    assert len(logged_requests(clean_emulator, "GET", COVEO_LIST)) == 10
 
 
 # -- the credential never shows ----------------------------------------------------------------------------
@@ -376,7 +365,7 @@ def test_the_key_is_not_in_the_error_of_a_rejected_key(clean_emulator: EmulatorH
 def test_the_key_is_not_in_a_transport_error_nor_in_the_debug_log(
     clean_emulator: EmulatorHandle, caplog: pytest.LogCaptureFixture
 ) -> None:
-    clean_emulator.admin.set_faults(_fault("GET", COVEO_LIST, {"drop": 1.0}))
+    clean_emulator.admin.set_faults(fault_rule("GET", COVEO_LIST, faults={"drop": 1.0}))
     client = _coveo(clean_emulator, _settings(max_retries=2))
 
     with caplog.at_level(logging.DEBUG), pytest.raises(ApiError) as raised:
@@ -410,14 +399,8 @@ class _EchoingHandler(BaseHTTPRequestHandler):
 @pytest.fixture
 def echoing_server() -> Iterator[str]:
     """A loopback HTTP server that echoes the credential back; yields its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _EchoingHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback_server(_EchoingHandler) as server:
+        yield url_of(server)
 
 
 @pytest.mark.parametrize(

@@ -16,22 +16,20 @@ from typing import Any
 
 import pytest
 from pulumi import automation as auto
-from pulumi.dynamic import CheckResult, ConfigureRequest
-from pulumi.dynamic.config import Config
+from pulumi.dynamic import CheckResult
 
 from pulumi_search_extensions import CoveoExtension, ElasticExtension
-from pulumi_search_extensions.coveo.extension_provider import CoveoExtensionProvider
+from pulumi_search_extensions.coveo.extension_provider.provider import CoveoExtensionProvider
 from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.calls import vendor_calls
+from support.providers import configured_provider
+from support.stacks import flat_stack_config, quiet
 
 pytestmark = pytest.mark.e2e
 
 SCRIPT = "document.add_meta_data({'checked': True})\n"
 UNREADABLE_FILE = "/proc/self/mem"  # a regular file whose first byte cannot be read, even by root
-
-
-def _quiet(_line: str) -> None:
-    pass
 
 
 @pytest.fixture(scope="module")
@@ -237,12 +235,6 @@ def _valid_args(resource: str) -> dict[str, Any]:
     return {"name": "synonyms", "extension_type": "bundle", "version": "8.*", "description": ""}
 
 
-def _emulator_config(emulator: EmulatorHandle) -> dict[str, Any]:
-    """Plain and secret stack config in one mapping (the provider sees them decrypted alike)."""
-    plain, secret = emulator.stack_config()
-    return {**plain, **secret}
-
-
 def _merged(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
     merged = {**base, **changes}
     return {key: value for key, value in merged.items() if value is not None}
@@ -254,8 +246,8 @@ def _checked(case: Case, emulator: EmulatorHandle, files: Mapping[str, str]) -> 
         key: value.format(**files) if isinstance(value, str) and value.startswith("{") else value
         for key, value in _merged(_valid_args(case.resource), case.args).items()
     }
-    provider = CoveoExtensionProvider() if case.resource == "coveo" else ElasticExtensionProvider()
-    provider.configure(ConfigureRequest(Config(_merged(_emulator_config(emulator), case.config), "e2e")))
+    provider_class = CoveoExtensionProvider if case.resource == "coveo" else ElasticExtensionProvider
+    provider = configured_provider(provider_class, flat_stack_config(emulator, case.config))
     return provider.check({}, args)
 
 
@@ -279,7 +271,7 @@ def test_check_rejects_the_input_naming_the_field_and_the_fix_without_any_api_ca
         assert reason.startswith(f"{case.field}: "), reason  # the message names the field first
     for words in case.says:
         assert words in reason, f"{words!r} not in {reason!r}"
-    assert clean_emulator.admin.requests()["counts"] == {}
+    assert vendor_calls(clean_emulator) == {}
 
 
 def test_the_valid_inputs_the_table_starts_from_pass_check(
@@ -354,16 +346,16 @@ def test_the_cli_preview_fails_with_every_message_and_no_api_call(
     name: str, new_stack: Any, clean_emulator: EmulatorHandle, files: dict[str, str]
 ) -> None:
     declare, config_changes, messages = PREVIEWS[name]
-    config = {key: value for key, value in {**_emulator_config(clean_emulator), **config_changes}.items() if value}
+    config = flat_stack_config(clean_emulator, config_changes)
     stack: auto.Stack = new_stack(lambda: declare(files), config=config)
 
     with pytest.raises(auto.errors.CommandError) as raised:
-        stack.preview(on_output=_quiet)
+        stack.preview(on_output=quiet)
 
     output = str(raised.value)
     for message in messages:
         assert message in output, f"{message!r} not in the preview output:\n{output}"
-    assert clean_emulator.admin.requests()["counts"] == {}
+    assert vendor_calls(clean_emulator) == {}
 
 
 @pytest.mark.parametrize(
@@ -374,7 +366,7 @@ def test_wrong_credentials_fail_up_with_one_clear_error_and_no_stack_trace(
     resource: str, rejection: str, new_stack: Any, clean_emulator: EmulatorHandle
 ) -> None:
     wrong_key = f"xx-wrong-{resource}-key-5551212"
-    config = _emulator_config(clean_emulator)
+    config = flat_stack_config(clean_emulator)
     del config["coveo:apiKey"], config["ec:apikey"]
     secrets = {"coveo:apiKey": wrong_key} if resource == "coveo" else {"ec:apikey": wrong_key}
 
@@ -385,8 +377,8 @@ def test_wrong_credentials_fail_up_with_one_clear_error_and_no_stack_trace(
             ElasticExtension("guarded", extension_type="bundle", version="8.*")
 
     stack: auto.Stack = new_stack(program, config=config, secrets=secrets)
-    stack.preview(on_output=_quiet)  # the key cannot be checked without calling: preview passes
-    assert clean_emulator.admin.requests()["counts"] == {}
+    stack.preview(on_output=quiet)  # the key cannot be checked without calling: preview passes
+    assert vendor_calls(clean_emulator) == {}
 
     errors: list[str] = []
 
@@ -396,7 +388,7 @@ def test_wrong_credentials_fail_up_with_one_clear_error_and_no_stack_trace(
             errors.append(diagnostic.message)
 
     with pytest.raises(auto.errors.CommandError) as raised:
-        stack.up(on_output=_quiet, on_event=on_event)
+        stack.up(on_output=quiet, on_event=on_event)
 
     output = str(raised.value)
     assert len(errors) == 1 and rejection in errors[0], errors  # one error for the resource, and it says why

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import urllib.parse
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,9 +15,10 @@ import pulumi
 import pytest
 from pulumi import automation as auto
 
-from pulumi_search_extensions.coveo.client import CoveoClient
-from pulumi_search_extensions.coveo.connection import CoveoConnection
-from pulumi_search_extensions.coveo.extension import CoveoExtension, CoveoExtensionArgs
+from pulumi_search_extensions import CoveoExtension, CoveoExtensionArgs
+from support.calls import vendor_calls
+from support.remote import coveo_api, coveo_extensions
+from support.stacks import StackFactory, quiet
 
 if TYPE_CHECKING:
     from pulumi_search_extensions.emulator import EmulatorHandle
@@ -27,7 +27,6 @@ pytestmark = pytest.mark.e2e
 
 SCRIPT = "document.add_meta_data({'cleaned': True})\n"
 TYPE_TOKEN = "pulumi-python:dynamic/coveo:Extension"
-StackFactory = Callable[..., auto.Stack]
 
 
 def extension_program(*, keywords: bool = False, **args: Any) -> auto.PulumiFn:
@@ -46,25 +45,12 @@ def extension_program(*, keywords: bool = False, **args: Any) -> auto.PulumiFn:
     return program
 
 
-def stored(emulator: EmulatorHandle) -> list[dict[str, Any]]:
-    extensions: list[dict[str, Any]] = emulator.admin.dump()["coveo"][emulator.coveo_organization_id]["extensions"]
-    return extensions
-
-
-def emulator_client(emulator: EmulatorHandle) -> CoveoClient:
-    return CoveoClient(CoveoConnection(emulator.coveo_organization_id, emulator.url, emulator.coveo_api_key))
-
-
 def saved_state(stack: auto.Stack) -> dict[str, Any]:
     """The stack's state file as the file backend stores it (`export_stack()` would decrypt the secrets)."""
     backend = Path(urllib.parse.urlparse(stack.workspace.env_vars["PULUMI_BACKEND_URL"]).path)
     [state_file] = backend.glob(f".pulumi/stacks/*/{stack.name}.json")
     state: dict[str, Any] = json.loads(state_file.read_text())
     return state
-
-
-def quiet(_line: str) -> None:
-    """Swallows the CLI's progress output."""
 
 
 def test_lifecycle_preview_up_noop_drift_refresh_update_replace_destroy(
@@ -79,24 +65,23 @@ def test_lifecycle_preview_up_noop_drift_refresh_update_replace_destroy(
 
     # Preview: the plan, and not a single vendor API call.
     assert stack.preview(on_output=quiet).change_summary == {"create": 2}
-    assert clean_emulator.admin.requests()["counts"] == {}
+    assert vendor_calls(clean_emulator) == {}
 
     up = stack.up(on_output=quiet)
     assert up.summary.resource_changes == {"create": 2}
-    [extension] = stored(clean_emulator)
+    [extension] = coveo_extensions(clean_emulator)
     assert up.outputs["extension_id"].value == extension["id"]
     assert extension["requiredDataStreams"] == ["BODY_HTML", "BODY_TEXT"] and extension["description"] == "v1"
 
     assert stack.up(on_output=quiet).summary.resource_changes == {"same": 2}
 
     # A console edit behind Pulumi's back: refresh sees it, preview shows it, up reverts it.
-    emulator_client(clean_emulator).put_extension(
-        extension["id"], {"name": "cleaner", "content": "log('console edit')\n", "description": "v1"}
-    )
+    console_edit = {"name": "cleaner", "content": "log('console edit')\n", "description": "v1"}
+    coveo_api(clean_emulator, "PUT", f"/extensions/{extension['id']}", json=console_edit)
     stack.refresh(on_output=quiet)
     assert stack.preview(on_output=quiet).change_summary == {"update": 1, "same": 1}
     assert stack.up(on_output=quiet).summary.resource_changes == {"update": 1, "same": 1}
-    assert stored(clean_emulator)[0]["content"] == SCRIPT
+    assert coveo_extensions(clean_emulator)[0]["content"] == SCRIPT
 
     # Nothing changed: a refresh then a preview show nothing (no perpetual diff).
     stack.refresh(on_output=quiet)
@@ -105,24 +90,24 @@ def test_lifecycle_preview_up_noop_drift_refresh_update_replace_destroy(
     # In-place update.
     stack.workspace.program = extension_program(description="v2", required_data_streams=["BODY_TEXT", "BODY_HTML"])
     assert stack.up(on_output=quiet).summary.resource_changes == {"update": 1, "same": 1}
-    [updated] = stored(clean_emulator)
+    [updated] = coveo_extensions(clean_emulator)
     assert updated["id"] == extension["id"] and updated["description"] == "v2"
 
     # A new host (the same emulator under another name) replaces the extension: create, then delete the old.
     stack.set_config("coveo:host", auto.ConfigValue(value=clean_emulator.url.replace("127.0.0.1", "localhost")))
     replaced = stack.up(on_output=quiet)
     assert replaced.summary.resource_changes == {"replace": 1, "same": 1}
-    [new] = stored(clean_emulator)
+    [new] = coveo_extensions(clean_emulator)
     assert new["id"] != extension["id"] and replaced.outputs["extension_id"].value == new["id"]
 
     assert stack.destroy(on_output=quiet).summary.resource_changes == {"delete": 2}
-    assert stored(clean_emulator) == []
+    assert coveo_extensions(clean_emulator) == []
 
 
 def test_adopt_with_a_secret_key_argument_then_auto_disable_drift_and_destroy(
     new_stack: StackFactory, clean_emulator: EmulatorHandle
 ) -> None:
-    existing = emulator_client(clean_emulator).post_extension({"name": "console-made", "content": "log('x')\n"})
+    existing = coveo_api(clean_emulator, "POST", "/extensions", json={"name": "console-made", "content": "log('x')\n"})
     stack = new_stack(
         extension_program(
             keywords=True,
@@ -133,9 +118,9 @@ def test_adopt_with_a_secret_key_argument_then_auto_disable_drift_and_destroy(
         )
     )
     up = stack.up(on_output=quiet)
-    assert up.summary.resource_changes == {"create": 2} and up.outputs["extension_id"].value == existing.id
-    [adopted] = stored(clean_emulator)
-    assert (adopted["id"], adopted["name"], adopted["content"]) == (existing.id, "cleaner", SCRIPT)
+    assert up.summary.resource_changes == {"create": 2} and up.outputs["extension_id"].value == existing["id"]
+    [adopted] = coveo_extensions(clean_emulator)
+    assert (adopted["id"], adopted["name"], adopted["content"]) == (existing["id"], "cleaner", SCRIPT)
 
     state = saved_state(stack)
     assert clean_emulator.coveo_api_key not in json.dumps(state)  # the key is only ever ciphertext
@@ -148,10 +133,10 @@ def test_adopt_with_a_secret_key_argument_then_auto_disable_drift_and_destroy(
     assert clean_emulator.coveo_api_key not in json.dumps(saved_state(stack))
     assert stack.preview(on_output=quiet).change_summary == {"update": 1, "same": 1}
     assert stack.up(on_output=quiet).outputs["enabled"].value is True
-    assert stored(clean_emulator)[0]["enabled"] is True
+    assert coveo_extensions(clean_emulator)[0]["enabled"] is True
 
     stack.destroy(on_output=quiet)
-    assert stored(clean_emulator) == []
+    assert coveo_extensions(clean_emulator) == []
 
 
 def test_bad_inputs_fail_at_preview_and_a_wrong_key_fails_up_with_one_clear_error(
@@ -166,7 +151,7 @@ def test_bad_inputs_fail_at_preview_and_a_wrong_key_fails_up_with_one_clear_erro
     assert "line 1, column" in message and "def broken(:" in message
     for way in ("`api_key` resource argument", "coveo:apiKey", "$COVEO_API_KEY"):
         assert way in message
-    assert clean_emulator.admin.requests()["counts"] == {}
+    assert vendor_calls(clean_emulator) == {}
 
     stack.set_config("coveo:apiKey", auto.ConfigValue(value="xx-wrong-key", secret=True))
     stack.workspace.program = extension_program()
@@ -176,4 +161,4 @@ def test_bad_inputs_fail_at_preview_and_a_wrong_key_fails_up_with_one_clear_erro
     assert "Coveo rejected the API key" in message and "INVALID_TOKEN" in message
     assert "xx-wrong-key" not in message
     assert "During handling of the above exception" not in message  # one error, not a chain of them
-    assert stored(clean_emulator) == []
+    assert coveo_extensions(clean_emulator) == []

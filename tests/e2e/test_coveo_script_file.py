@@ -8,23 +8,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from pulumi import automation as auto
 
-from pulumi_search_extensions.coveo.extension import CoveoExtension
+from pulumi_search_extensions import CoveoExtension
+from support.calls import vendor_calls
+from support.remote import coveo_extensions
+from support.stacks import StackFactory, quiet
 
-from .test_coveo_extension import TYPE_TOKEN, quiet, saved_state, stored
+from .test_coveo_extension import TYPE_TOKEN, saved_state
 
 if TYPE_CHECKING:
     from pulumi_search_extensions.emulator import EmulatorHandle
 
 pytestmark = pytest.mark.e2e
 
-StackFactory = Callable[..., auto.Stack]
 SCRIPT = "# Keeps the title length.\ntitle = document.get_meta_data_value('title')\n"
 EDITED = SCRIPT + "document.add_meta_data({'title_length': [len(title[0]) if title else 0]})\n"
 
@@ -54,7 +55,7 @@ def test_script_file_up_edit_preview_update_missing_file_destroy(
     stack = new_stack(file_program("scripts/title.py"), config=plain, secrets=secret)
 
     assert stack.up(on_output=quiet).summary.resource_changes == {"create": 2}
-    [extension] = stored(clean_emulator)
+    [extension] = coveo_extensions(clean_emulator)
     assert extension["content"] == SCRIPT
     resource = extension_state(stack)
     assert resource["outputs"]["script_path"] == resource["inputs"]["script_path"] == str(script)
@@ -68,9 +69,9 @@ def test_script_file_up_edit_preview_update_missing_file_destroy(
     script.write_text(EDITED, encoding="utf-8")
     clean_emulator.admin.clear_requests()
     assert stack.preview(on_output=quiet).change_summary == {"update": 1, "same": 1}
-    assert clean_emulator.admin.requests()["counts"] == {}
+    assert vendor_calls(clean_emulator) == {}
     assert stack.up(on_output=quiet).summary.resource_changes == {"update": 1, "same": 1}
-    [updated] = stored(clean_emulator)
+    [updated] = coveo_extensions(clean_emulator)
     assert (updated["id"], updated["content"]) == (extension["id"], EDITED)
     assert updated["versionId"] != extension["versionId"]
 
@@ -81,7 +82,7 @@ def test_script_file_up_edit_preview_update_missing_file_destroy(
         stack.preview(on_output=quiet)
     message = str(error.value)
     assert "script_path:" in message and "does not exist" in message and "scripts/title.py" in message
-    assert clean_emulator.admin.requests()["counts"] == {}
+    assert vendor_calls(clean_emulator) == {}
 
     assert stack.destroy(on_output=quiet).summary.resource_changes == {"delete": 2}
-    assert stored(clean_emulator) == []
+    assert coveo_extensions(clean_emulator) == []

@@ -8,7 +8,6 @@ a console edit seen by refresh, check errors stopped at preview, and destroy.
 from __future__ import annotations
 
 import runpy
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,26 +15,21 @@ import pulumi
 import pytest
 from pulumi import automation as auto
 
-from pulumi_search_extensions.coveo.extension import CoveoExtension
+from pulumi_search_extensions import CoveoExtension
 from pulumi_search_extensions.coveo.source_extensions import CoveoAppliedExtensionArgs, CoveoSourceExtensions
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.calls import vendor_calls
+from support.remote import coveo_api, coveo_extensions
+from support.stacks import StackFactory, quiet
+from support.state import is_secret
+from support.state_vs_emulator import assert_state_matches_emulator
 
-from .state_vs_emulator import (
-    assert_state_matches_emulator,
-    coveo_api,
-    is_secret,
-    planned_operations,
-)
+from .programs import planned_operations
 
 pytestmark = pytest.mark.e2e
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "coveo-source-extensions"
 TYPE_TOKEN = "pulumi-python:dynamic/coveo:SourceExtensions"
-StackFactory = Callable[..., auto.Stack]
-
-
-def quiet(_line: str) -> None:
-    """Swallows the CLI's progress output."""
 
 
 def source_map(emulator: EmulatorHandle, source_id: str) -> dict[str, Any]:
@@ -59,7 +53,7 @@ def shows_in_plain_text(secret: str, value: Any) -> bool:
 
 
 def stored_extensions(emulator: EmulatorHandle) -> dict[str, dict[str, Any]]:
-    extensions = emulator.admin.dump()["coveo"][emulator.coveo_organization_id]["extensions"]
+    extensions = coveo_extensions(emulator)
     return {e["name"]: e for e in extensions}
 
 
@@ -81,7 +75,7 @@ def test_the_example_wires_two_extensions_in_order_and_destroy_unwires_the_sourc
         "default-language": "create",
         "web-pages": "create",
     }
-    assert emulator.admin.requests()["counts"] == {}, "preview calls no API"
+    assert vendor_calls(emulator) == {}, "preview calls no API"
 
     up = stack.up(on_output=quiet)
     assert up.summary.resource_changes == {"create": 4}
@@ -224,7 +218,7 @@ def test_reorder_script_changes_pin_drift_and_check_errors_through_the_engine(
     lines = str(caught.value).splitlines()
     shown = next(index for index, line in enumerate(lines) if line.endswith('%[lang] != "en"'))
     assert lines[shown + 1].index("^") == lines[shown].index("%[lang]") + 8, "the caret is under column 9"
-    assert emulator.admin.requests()["counts"] == {}
+    assert vendor_calls(emulator) == {}
     spec["conditions"]["a"] = None
 
     # An extension listed twice prints a warning; allow_duplicates silences it.

@@ -20,18 +20,14 @@ import yaml
 from pulumi import automation as auto
 
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.calls import vendor_calls
+from support.remote import coveo_api, coveo_extensions, elastic_api, elastic_extensions, remote_extension_counts
 from support.servers import serve_directory
+from support.stacks import set_config
+from support.state import is_secret, resources_by_name
+from support.state_vs_emulator import assert_state_matches_emulator
 
-from .state_vs_emulator import (
-    assert_state_matches_emulator,
-    coveo_api,
-    elastic_api,
-    is_secret,
-    planned_operations,
-    remote_extension_counts,
-    resources_by_name,
-    set_config,
-)
+from .programs import planned_operations
 
 pytestmark = pytest.mark.e2e
 
@@ -99,7 +95,7 @@ def up_then_noop_up(stack: auto.Stack, emulator: EmulatorHandle) -> auto.UpResul
     again = stack.up()
     assert set(again.summary.resource_changes or {}) == {"same"}, again.summary.resource_changes
     # Nothing to do means nothing sent: the state and the emulator cannot have drifted apart.
-    assert emulator.admin.requests()["counts"] == {}
+    assert vendor_calls(emulator) == {}
     return up
 
 
@@ -152,7 +148,7 @@ def test_coveo_script_file_creates_the_extension_from_its_file_with_both_data_st
     stack = start_example(new_stack, clean_emulator, "coveo-script-file")
     up = up_then_noop_up(stack, clean_emulator)
 
-    remote = only(clean_emulator.admin.dump()["coveo"][clean_emulator.coveo_organization_id]["extensions"])
+    remote = only(coveo_extensions(clean_emulator))
     assert remote["id"] == up.outputs["extension_id"].value
     assert remote["content"] == (EXAMPLES / "coveo-script-file" / "word_count.py").read_text()
     assert sorted(remote["requiredDataStreams"]) == ["BODY_TEXT", "DOCUMENT_DATA"]
@@ -170,7 +166,7 @@ def test_coveo_disabled_creates_a_disabled_extension_that_config_enables_in_plac
     stack = start_example(new_stack, clean_emulator, "coveo-disabled")
     up = up_then_noop_up(stack, clean_emulator)
 
-    remote = only(clean_emulator.admin.dump()["coveo"][clean_emulator.coveo_organization_id]["extensions"])
+    remote = only(coveo_extensions(clean_emulator))
     assert remote["enabled"] is False
     assert remote["status"]["disabledStatus"], "a disabled extension reports when it was disabled"
     assert up.outputs["enabled"].value is False
@@ -179,7 +175,7 @@ def test_coveo_disabled_creates_a_disabled_extension_that_config_enables_in_plac
     stack.set_config("coveo-disabled:enabled", auto.ConfigValue("true"))
     enabled = stack.up()
     assert enabled.summary.resource_changes == {"update": 1, "same": 1}
-    after = only(clean_emulator.admin.dump()["coveo"][clean_emulator.coveo_organization_id]["extensions"])
+    after = only(coveo_extensions(clean_emulator))
     assert (after["id"], after["versionId"]) == (remote["id"], remote["versionId"])  # in place, same script
     assert after["enabled"] is True
     assert_state_matches_emulator(stack, clean_emulator)
@@ -226,7 +222,7 @@ def test_elastic_upload_uploads_the_local_zip_as_a_bundle(new_stack: Any, clean_
     stack = start_example(new_stack, clean_emulator, "elastic-upload")
     up = up_then_noop_up(stack, clean_emulator)
 
-    remote = only(clean_emulator.admin.dump()["elastic"]["extensions"])
+    remote = only(elastic_extensions(clean_emulator))
     bundle = ASSETS / "synonyms-bundle.zip"
     assert (remote["name"], remote["extension_type"], remote["version"]) == ("synonyms", "bundle", "8.*")
     assert remote["file_sha256"] == sha256_of(bundle) == up.outputs["file_sha256"].value
@@ -247,7 +243,7 @@ def test_elastic_download_url_has_the_service_fetch_the_plugin(
         stack = start_example(new_stack, clean_emulator, "elastic-download-url", config={"pluginUrl": url})
         up = up_then_noop_up(stack, clean_emulator)
 
-        remote = only(clean_emulator.admin.dump()["elastic"]["extensions"])
+        remote = only(elastic_extensions(clean_emulator))
         assert (remote["extension_type"], remote["version"], remote["download_url"]) == ("plugin", "8.15.0", url)
         assert remote["file_sha256"] == sha256_of(plugin), "the service holds the file it fetched"
         assert up.outputs["file_size"].value == plugin.stat().st_size
@@ -263,7 +259,7 @@ def test_elastic_deployment_url_exports_a_plan_entry_that_references_the_extensi
     stack = start_example(new_stack, emulator, "elastic-deployment-url")
     up = up_then_noop_up(stack, emulator)
 
-    remote = only(emulator.admin.dump()["elastic"]["extensions"])
+    remote = only(elastic_extensions(emulator))
     plan = up.outputs["elasticsearch_plan"].value
     assert plan == {
         "version": "8.15.0",

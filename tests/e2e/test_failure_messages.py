@@ -20,29 +20,19 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 
-from elastic.helpers import make_zip
 from pulumi_search_extensions import CoveoExtension, CoveoSourceExtensions, ElasticExtension
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.calls import vendor_calls
+from support.files import make_zip
+from support.remote import elastic_extensions
 from support.servers import serve_directory
-
-from .conftest import TOOLS_BIN
+from support.stacks import TOOLS_BIN, flat_stack_config
 
 pytestmark = pytest.mark.e2e
 
 SCRIPT = "document.add_meta_data({'checked': True})\n"
 UNREACHABLE_WITHIN_SECONDS = 15.0
 NOISE = ("Traceback (most recent call last)", "KeyboardInterrupt", "urllib3", "HTTPConnection", "MaxRetryError")
-
-
-def _quiet(_line: str) -> None:
-    pass
-
-
-def _config(emulator: EmulatorHandle, **changes: str) -> dict[str, str]:
-    """The emulator's stack config (plain and secret alike) with `changes` applied; "" removes a key."""
-    plain, secret = emulator.stack_config()
-    merged = {**plain, **secret, **changes}
-    return {key: value for key, value in merged.items() if value}
 
 
 def _closed_port() -> int:
@@ -137,7 +127,7 @@ def test_an_unreachable_service_fails_up_within_seconds_naming_the_url_and_its_s
     declare, key, value, where, reason = UNREACHABLE[name]
     port = _closed_port()
     # Default time-outs and retries: the emulator's config sets none.
-    stack = new_stack(declare, config=_config(clean_emulator, **{key: value.format(port=port)}))
+    stack = new_stack(declare, config=flat_stack_config(clean_emulator, {key: value.format(port=port)}))
 
     run = _run(stack, "up")
 
@@ -159,7 +149,7 @@ def test_a_download_url_the_service_cannot_fetch_names_download_url_and_leaves_n
         missing = f"{base_url}/synonyms.zip"
         stack = new_stack(
             lambda: ElasticExtension("synonyms", extension_type="bundle", version="8.*", download_url=missing),
-            config=_config(clean_emulator),
+            config=flat_stack_config(clean_emulator),
         )
 
         run = _run(stack, "up")
@@ -169,7 +159,7 @@ def test_a_download_url_the_service_cannot_fetch_names_download_url_and_leaves_n
     assert f"Could not download the extension from [{missing}]: HTTP 404" in error
     assert f"download_url: Elastic could not fetch {missing}" in error and "file_path instead" in error
     run.assert_no_noise()
-    assert clean_emulator.admin.dump()["elastic"]["extensions"] == []
+    assert elastic_extensions(clean_emulator) == []
 
 
 def test_a_file_over_the_services_upload_limit_names_the_limit_and_download_url_and_leaves_nothing(
@@ -179,7 +169,7 @@ def test_a_file_over_the_services_upload_limit_names_the_limit_and_download_url_
     big = make_zip(tmp_path / "big.zip", stored_bytes=21 * 1024 * 1024)
     stack = new_stack(
         lambda: ElasticExtension("big", extension_type="bundle", version="8.*", file_path=str(big)),
-        config=_config(clean_emulator, **{"ec:uploadLimitMb": "100"}),
+        config=flat_stack_config(clean_emulator, {"ec:uploadLimitMb": "100"}),
     )
 
     run = _run(stack, "up")
@@ -189,7 +179,7 @@ def test_a_file_over_the_services_upload_limit_names_the_limit_and_download_url_
     assert "file_path: the file is over this subscription's upload limit" in error
     assert "set download_url instead of file_path" in error and "`ec:uploadLimitMb` (now 100 MB)" in error
     run.assert_no_noise()
-    assert clean_emulator.admin.dump()["elastic"]["extensions"] == []  # the half-made extension was deleted
+    assert elastic_extensions(clean_emulator) == []  # the half-made extension was deleted
 
 
 # -- a long script ------------------------------------------------------------------------------------------
@@ -205,7 +195,7 @@ def test_a_syntax_error_in_a_300_line_script_prints_a_short_preview_with_the_lin
     new_stack: Any, clean_emulator: EmulatorHandle
 ) -> None:
     script = _long_script(300, broken_at=150)
-    stack = new_stack(lambda: CoveoExtension("long", content=script), config=_config(clean_emulator))
+    stack = new_stack(lambda: CoveoExtension("long", content=script), config=flat_stack_config(clean_emulator))
 
     run = _run(stack, "preview")
 
@@ -214,7 +204,7 @@ def test_a_syntax_error_in_a_300_line_script_prints_a_short_preview_with_the_lin
     assert "content: does not parse as Python 3" in run.output and "line 150" in run.output
     assert "def broken(:" in run.output and "value_1 = 1" not in run.output  # the line, not the script
     run.assert_no_noise()
-    assert clean_emulator.admin.requests()["counts"] == {}
+    assert vendor_calls(clean_emulator) == {}
 
 
 # -- Pulumi's own noise -------------------------------------------------------------------------------------
@@ -226,10 +216,10 @@ def test_a_failed_run_ends_without_a_keyboard_interrupt_traceback(
 ) -> None:
     if command == "preview":
         declare: Callable[[], Any] = lambda: CoveoExtension("bad", content="def broken(:\n")  # noqa: E731
-        config = _config(clean_emulator)
+        config = flat_stack_config(clean_emulator)
     else:
         declare = lambda: CoveoExtension("guarded", content=SCRIPT)  # noqa: E731
-        config = _config(clean_emulator, **{"coveo:apiKey": "xx-wrong-key-5551212"})
+        config = flat_stack_config(clean_emulator, {"coveo:apiKey": "xx-wrong-key-5551212"})
     stack = new_stack(declare, config=config)
 
     run = _run(stack, command)
@@ -270,7 +260,7 @@ def test_a_failed_plain_pulumi_preview_ends_at_once_without_a_keyboard_interrupt
         )
 
     assert pulumi("stack", "init", f"t{uuid.uuid4().hex[:8]}").wait(timeout=120) == 0
-    for key, value in _config(clean_emulator).items():
+    for key, value in flat_stack_config(clean_emulator).items():
         assert pulumi("config", "set", key, value).wait(timeout=60) == 0
     preview = pulumi("preview")
     assert preview.stdout is not None
@@ -286,7 +276,7 @@ def test_a_failed_plain_pulumi_preview_ends_at_once_without_a_keyboard_interrupt
     assert preview.returncode != 0 and error_at is not None, output
     assert "Traceback (most recent call last)" not in output and "KeyboardInterrupt" not in output, output
     assert ended - error_at < 4.0, f"{ended - error_at:.1f} s between the error and the end of the command"
-    assert clean_emulator.admin.requests()["counts"] == {}
+    assert vendor_calls(clean_emulator) == {}
 
 
 # -- domain checks at preview -------------------------------------------------------------------------------
@@ -303,13 +293,13 @@ def test_an_extension_needing_body_text_applied_before_conversion_is_warned_abou
             "pipeline", source_id=source["id"], pre_conversion=[{"extension_id": tagger.extension_id}]
         )
 
-    stack = new_stack(program, config=_config(clean_emulator))
+    stack = new_stack(program, config=flat_stack_config(clean_emulator))
     run = _run(stack, "preview", fails=False)
 
     [warning] = [w for w in run.warnings if "pre_conversion" in w]
     assert "pre_conversion[0]: CoveoExtension 'tagger' requires BODY_TEXT," in warning
     assert "only DOCUMENT_DATA" in warning and "Apply it at post_conversion" in warning
-    assert clean_emulator.admin.requests()["counts"] == {}
+    assert vendor_calls(clean_emulator) == {}
 
 
 def test_the_same_extension_after_conversion_gets_no_warning(new_stack: Any, clean_emulator: EmulatorHandle) -> None:
@@ -325,7 +315,7 @@ def test_the_same_extension_after_conversion_gets_no_warning(new_stack: Any, cle
             post_conversion=[{"extension_id": tagger.extension_id}],
         )
 
-    run = _run(new_stack(program, config=_config(clean_emulator)), "preview", fails=False)
+    run = _run(new_stack(program, config=flat_stack_config(clean_emulator)), "preview", fails=False)
 
     assert [w for w in run.warnings if "pre_conversion" in w] == []
 
@@ -333,9 +323,8 @@ def test_the_same_extension_after_conversion_gets_no_warning(new_stack: Any, cle
 def test_an_elastic_extension_without_a_file_is_warned_about_at_preview(
     new_stack: Any, clean_emulator: EmulatorHandle
 ) -> None:
-    stack = new_stack(
-        lambda: ElasticExtension("empty", extension_type="bundle", version="8.*"), config=_config(clean_emulator)
-    )
+    config = flat_stack_config(clean_emulator)
+    stack = new_stack(lambda: ElasticExtension("empty", extension_type="bundle", version="8.*"), config=config)
 
     run = _run(stack, "preview", fails=False)
 

@@ -11,7 +11,6 @@ after `destroy` the services are empty.
 from __future__ import annotations
 
 import hashlib
-import zipfile
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,27 +22,16 @@ from pulumi import automation as auto
 
 from pulumi_search_extensions import CoveoExtension, ElasticExtension
 from pulumi_search_extensions.emulator import EmulatorHandle
-
-from .state_vs_emulator import assert_state_matches_emulator, resources_by_name
+from support.files import make_zip
+from support.stacks import PATIENT_RETRIES, quiet
+from support.state import resources_by_name
+from support.state_vs_emulator import assert_state_matches_emulator
 
 pytestmark = pytest.mark.e2e
 
 PAIRS = 5
 COVEO_CREATE = "/rest/organizations/*/extensions"
 ELASTIC_CREATE = "/api/v1/deployments/extensions"
-RETRY_CONFIG = {
-    # A create POST lost 30% of the time: 12 retries make one fail for good once in ~500,000 creates.
-    "coveo:maxRetries": "12",
-    "coveo:retryBudget": "60",
-    "coveo:retryBackoff": "0.05",
-    "ec:maxRetries": "12",
-    "ec:retryBudget": "60",
-    "ec:retryBackoff": "0.05",
-}
-
-
-def _quiet(_line: str) -> None:
-    pass
 
 
 def _script(pair: int) -> str:
@@ -51,10 +39,7 @@ def _script(pair: int) -> str:
 
 
 def _bundle(directory: Path, pair: int) -> Path:
-    path = directory / f"twin-{pair}.zip"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("dictionaries/synonyms.txt", f"laptop, notebook # pair {pair}\n")
-    return path
+    return make_zip(directory / f"twin-{pair}.zip", {"dictionaries/synonyms.txt": f"laptop, notebook # pair {pair}\n"})
 
 
 def _program(bundles: list[Path]) -> auto.PulumiFn:
@@ -119,23 +104,23 @@ def test_identical_twins_never_share_one_remote_object_when_create_posts_are_los
 ) -> None:
     bundles = [_bundle(tmp_path, pair) for pair in range(PAIRS)]
     config, secrets = clean_emulator.stack_config()
-    stack: auto.Stack = new_stack(_program(bundles), config={**config, **RETRY_CONFIG}, secrets=secrets)
+    stack: auto.Stack = new_stack(_program(bundles), config={**config, **PATIENT_RETRIES}, secrets=secrets)
     clean_emulator.admin.set_faults(_lost_creates(seed, faults))
 
-    result = stack.up(on_output=_quiet)
+    result = stack.up(on_output=quiet)
 
     assert result.summary.resource_changes == {"create": 4 * PAIRS + 1}
     injected = clean_emulator.admin.faults()["injected"]
     assert sum(injected.values()) > 0, injected  # creates were lost: the look-ups ran
     _assert_one_object_per_resource(stack, clean_emulator, bundles)
 
-    again = stack.up(on_output=_quiet)
+    again = stack.up(on_output=quiet)
 
     assert again.summary.resource_changes == {"same": 4 * PAIRS + 1}
     _assert_one_object_per_resource(stack, clean_emulator, bundles)
 
     clean_emulator.admin.clear_faults()
-    stack.destroy(on_output=_quiet)
+    stack.destroy(on_output=quiet)
 
     dump = clean_emulator.admin.dump()
     assert dump["coveo"][clean_emulator.coveo_organization_id]["extensions"] == []
@@ -171,12 +156,12 @@ def test_a_resource_adopting_an_object_another_resource_of_the_stack_manages_fai
 
     config, secrets = clean_emulator.stack_config()
     stack: auto.Stack = new_stack(program, config=config, secrets=secrets)
-    stack.up(on_output=_quiet)
+    stack.up(on_output=quiet)
     (first,) = assert_state_matches_emulator(stack, clean_emulator)
     adopt["id"] = first["id"]
 
     with pytest.raises(auto.CommandError) as raised:
-        stack.up(on_output=_quiet)
+        stack.up(on_output=quiet)
 
     message = str(raised.value)
     assert first["id"] in message and "two resources must never manage one object" in message
@@ -207,11 +192,11 @@ def test_two_stacks_deploying_at_once_never_share_when_their_declarations_differ
             )
 
     config, secrets = clean_emulator.stack_config()
-    stacks = [new_stack(program, config={**config, **RETRY_CONFIG}, secrets=secrets) for _ in range(2)]
+    stacks = [new_stack(program, config={**config, **PATIENT_RETRIES}, secrets=secrets) for _ in range(2)]
     clean_emulator.admin.set_faults(_lost_creates(21, {"drop": 0.3, "fail_after_commit": 0.1}))
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(lambda stack: stack.up(on_output=_quiet), stacks))
+        results = list(pool.map(lambda stack: stack.up(on_output=quiet), stacks))
 
     assert [r.summary.resource_changes for r in results] == [{"create": 2 * PAIRS + 1}] * 2
     ids = [{r["name"]: r["id"] for r in resources_by_name(stack).values()} for stack in stacks]

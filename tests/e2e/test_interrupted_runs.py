@@ -18,7 +18,6 @@ import signal
 import subprocess
 import sys
 import time
-import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -28,21 +27,20 @@ import pytest
 from pulumi import automation as auto
 
 from pulumi_search_extensions import CoveoExtension, ElasticExtension
-from pulumi_search_extensions._toolchain import find_pulumi
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.files import make_zip
+from support.remote import coveo_extensions, elastic_extensions
+from support.stacks import StackFactory, quiet
+from support.state import managed_resources
+from support.state_vs_emulator import assert_state_matches_emulator, state_differences
 
 pytestmark = pytest.mark.e2e
 
 PROJECT = "e2e"
 PER_SERVICE = 8  # resources of each kind: 16 in all
 TESTS_DIR = Path(__file__).resolve().parents[1]
-TOOLS_BIN = TESTS_DIR.parent / ".tools" / "bin"
 SLOW_FOLLOW_UP_MS = 1200
 WAIT_LIMIT_S = 90.0
-
-
-def _quiet(_line: str) -> None:
-    pass
 
 
 def coveo_name(index: int) -> str:
@@ -84,16 +82,8 @@ def program(bundle: str, adopt: Mapping[str, str] | None = None) -> auto.PulumiF
 
 def _drive(work_dir: str, stack_name: str, bundle: str) -> None:
     """The driver process: `pulumi up` of the program on an existing stack (the test signals its CLI)."""
-    cli = find_pulumi(TOOLS_BIN)
-    stack = auto.select_stack(
-        stack_name=stack_name,
-        project_name=PROJECT,
-        program=program(bundle),
-        opts=auto.LocalWorkspaceOptions(
-            work_dir=work_dir,
-            pulumi_command=auto.PulumiCommand(root=str(cli.parent.parent), skip_version_check=True),
-            project_settings=auto.ProjectSettings(name=PROJECT, runtime="python"),
-        ),
+    stack = StackFactory({}, Path(work_dir))(
+        program(bundle), project=PROJECT, name=stack_name, work_dir=Path(work_dir), select=True
     )
     stack.up(on_output=lambda line: print(line, end="", flush=True))
 
@@ -102,18 +92,11 @@ def _drive(work_dir: str, stack_name: str, bundle: str) -> None:
 
 
 def _bundle(tmp_path: Path) -> str:
-    path = tmp_path / "synonyms.zip"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("dictionaries/synonyms.txt", "laptop, notebook\n")
-    return str(path)
+    return str(make_zip(tmp_path / "synonyms.zip"))
 
 
 def _remote(emulator: EmulatorHandle) -> dict[str, list[dict[str, Any]]]:
-    dump = emulator.admin.dump()
-    return {
-        "coveo": dump["coveo"][emulator.coveo_organization_id]["extensions"],
-        "elastic": dump["elastic"]["extensions"],
-    }
+    return {"coveo": coveo_extensions(emulator), "elastic": elastic_extensions(emulator)}
 
 
 def _remote_count(emulator: EmulatorHandle) -> int:
@@ -240,8 +223,6 @@ def _orphans_of_pending_creates(
 
 
 def _assert_converged(stack: auto.Stack, emulator: EmulatorHandle) -> None:
-    from e2e.state_vs_emulator import assert_state_matches_emulator
-
     resources = assert_state_matches_emulator(stack, emulator)
     assert sorted(r["name"] for r in resources) == sorted(
         [coveo_name(i) for i in range(PER_SERVICE)] + [elastic_name(i) for i in range(PER_SERVICE)]
@@ -251,11 +232,35 @@ def _assert_converged(stack: auto.Stack, emulator: EmulatorHandle) -> None:
     assert all(e["file_sha256"] for e in _remote(emulator)["elastic"])
 
 
+def _assert_converged_then_destroy(stack: auto.Stack, emulator: EmulatorHandle) -> None:
+    """The run converged; then a destroy leaves nothing behind on either service."""
+    _assert_converged(stack, emulator)
+    stack.destroy(on_output=quiet)
+    assert _remote_count(emulator) == 0
+
+
 def _new_interruptible_stack(new_stack: Any, emulator: EmulatorHandle, bundle: str) -> auto.Stack:
 
     config, secrets = emulator.stack_config()
     stack: auto.Stack = new_stack(program(bundle), config=config, secrets=secrets, project=PROJECT)
     return stack
+
+
+def _killed_mid_up(
+    new_stack: Any, emulator: EmulatorHandle, pulumi_env: dict[str, str], tmp_path: Path
+) -> tuple[auto.Stack, str, list[psutil.Process]]:
+    """A stack whose `up` had its CLI killed (SIGKILL) mid-way; its provider plugins stopped, the emulator quiet.
+
+    Returns the stack, its bundle and the provider plugins that had outlived the CLI (stopped by now).
+    """
+    bundle = _bundle(tmp_path)
+    stack = _new_interruptible_stack(new_stack, emulator, bundle)
+    _slow_follow_ups(emulator)
+    _, plugins = _interrupt_up(stack, emulator, pulumi_env, bundle, signal.SIGKILL)
+    leftovers = _stop_leftovers(plugins)
+    _wait_until_quiet(emulator)
+    emulator.admin.clear_faults()
+    return stack, bundle, leftovers
 
 
 # -- the tests ---------------------------------------------------------------------------------------------
@@ -276,49 +281,36 @@ def test_after_sigint_the_cli_finishes_what_it_started_and_refresh_then_up_conve
     # A graceful cancel waits for the operations in flight: nothing is pending, nothing is locked, and what
     # exists remotely is exactly what the state holds.
     assert _pending_creates(stack) == []
-    from e2e.state_vs_emulator import assert_state_matches_emulator
-
     assert_state_matches_emulator(stack, clean_emulator)
 
-    stack.refresh(on_output=_quiet)
-    stack.up(on_output=_quiet)
+    stack.refresh(on_output=quiet)
+    stack.up(on_output=quiet)
 
-    _assert_converged(stack, clean_emulator)
-    stack.destroy(on_output=_quiet)
-    assert _remote_count(clean_emulator) == 0
+    _assert_converged_then_destroy(stack, clean_emulator)
 
 
 def test_after_sigkill_cancel_clear_pending_creates_adopt_the_leftovers_and_up_converge(
     new_stack: Any, clean_emulator: EmulatorHandle, pulumi_env: dict[str, str], tmp_path: Path
 ) -> None:
-    bundle = _bundle(tmp_path)
-    stack = _new_interruptible_stack(new_stack, clean_emulator, bundle)
-    _slow_follow_ups(clean_emulator)
-
-    _, plugins = _interrupt_up(stack, clean_emulator, pulumi_env, bundle, signal.SIGKILL)
-
+    stack, bundle, leftovers = _killed_mid_up(new_stack, clean_emulator, pulumi_env, tmp_path)
     # The provider plugin outlives a killed CLI and may still finish the calls it had started.
-    assert _stop_leftovers(plugins), "the provider plugin of the killed CLI was expected to be still running"
-    _wait_until_quiet(clean_emulator)
-    clean_emulator.admin.clear_faults()
+    assert leftovers, "the provider plugin of the killed CLI was expected to be still running"
 
     # Step 1: the killed CLI left its lock; the CLI says to run `pulumi cancel`.
     with pytest.raises(auto.errors.CommandError) as locked:
-        stack.refresh(on_output=_quiet)
+        stack.refresh(on_output=quiet)
     assert "the stack is currently locked" in str(locked.value) and "pulumi cancel" in str(locked.value)
     stack.cancel()
 
     # Step 2: note the interrupted creates, then clear them with the refresh.
     pending = _pending_creates(stack)
     assert pending, "the kill was expected to interrupt creates"
-    stack.refresh(clear_pending_creates=True, on_output=_quiet)
+    stack.refresh(clear_pending_creates=True, on_output=quiet)
     assert _pending_creates(stack) == []
 
     # Step 3: the objects those creates made are orphans now; find them and adopt them with adopt_id.
     adopt = _orphans_of_pending_creates(clean_emulator, pending, _ids_in_state(stack))
     assert adopt, "the kill was expected to leave objects of interrupted creates behind"
-    from e2e.state_vs_emulator import managed_resources, state_differences
-
     problems = state_differences(managed_resources(stack.export_stack().deployment), clean_emulator.admin.dump())
     # Exactly the objects found are orphans, and nothing else is wrong.
     assert all(p.startswith("orphan") and any(i in p for i in adopt.values()) for p in problems), problems
@@ -326,32 +318,22 @@ def test_after_sigkill_cancel_clear_pending_creates_adopt_the_leftovers_and_up_c
 
     # Step 4: up adopts them instead of creating duplicates, and finishes their half-done creates.
     stack.workspace.program = program(bundle, adopt)
-    stack.up(on_output=_quiet)
+    stack.up(on_output=quiet)
     _assert_converged(stack, clean_emulator)
     in_state = {r["urn"].rsplit("::", 1)[-1]: r.get("id") for r in stack.export_stack().deployment["resources"]}
     assert all(in_state[name] == extension_id for name, extension_id in adopt.items())
 
     # Step 5: adopt_id can go once adopted: nothing changes.
     stack.workspace.program = program(bundle)
-    again = stack.up(on_output=_quiet)
+    again = stack.up(on_output=quiet)
     assert set(again.summary.resource_changes or {}) == {"same"}, again.summary.resource_changes
-    _assert_converged(stack, clean_emulator)
-
-    stack.destroy(on_output=_quiet)
-    assert _remote_count(clean_emulator) == 0
+    _assert_converged_then_destroy(stack, clean_emulator)
 
 
 def test_after_sigkill_importing_the_interrupted_creates_into_the_state_then_refresh_and_up_converge(
     new_stack: Any, clean_emulator: EmulatorHandle, pulumi_env: dict[str, str], tmp_path: Path
 ) -> None:
-    bundle = _bundle(tmp_path)
-    stack = _new_interruptible_stack(new_stack, clean_emulator, bundle)
-    _slow_follow_ups(clean_emulator)
-
-    _, plugins = _interrupt_up(stack, clean_emulator, pulumi_env, bundle, signal.SIGKILL)
-    _stop_leftovers(plugins)
-    _wait_until_quiet(clean_emulator)
-    clean_emulator.admin.clear_faults()
+    stack, _, _ = _killed_mid_up(new_stack, clean_emulator, pulumi_env, tmp_path)
     stack.cancel()
 
     # What `pulumi refresh --import-pending-creates URN ID` is meant to do, done with `stack export/import`
@@ -372,12 +354,10 @@ def test_after_sigkill_importing_the_interrupted_creates_into_the_state_then_ref
     deployment["pending_operations"] = [op for op in deployment["pending_operations"] if op["type"] != "creating"]
     stack.import_stack(exported)
 
-    stack.refresh(on_output=_quiet)
-    stack.up(on_output=_quiet)
+    stack.refresh(on_output=quiet)
+    stack.up(on_output=quiet)
 
-    _assert_converged(stack, clean_emulator)
-    stack.destroy(on_output=_quiet)
-    assert _remote_count(clean_emulator) == 0
+    _assert_converged_then_destroy(stack, clean_emulator)
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["drive"]:

@@ -17,19 +17,13 @@ import pytest
 from pulumi import automation as auto
 
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.calls import vendor_calls, writes_sent
+from support.remote import coveo_api, coveo_extensions, elastic_api, remote_extension_counts
+from support.stacks import set_config
+from support.state import resources_by_name
+from support.state_vs_emulator import assert_state_matches_emulator
 
-from .state_vs_emulator import (
-    FromConfig,
-    assert_state_matches_emulator,
-    coveo_api,
-    elastic_api,
-    planned_operations,
-    program_of,
-    remote_extension_counts,
-    resources_by_name,
-    set_config,
-    writes_sent,
-)
+from .programs import FromConfig, planned_operations, program_of
 
 pytestmark = pytest.mark.e2e
 
@@ -91,7 +85,7 @@ def test_preview_plans_each_kind_of_change_and_up_refresh_destroy_keep_the_emula
     # same: nothing changed, nothing sent (not even a read)
     emulator.admin.clear_requests()
     assert planned_operations(stack) == dict.fromkeys(spec, "same")
-    assert emulator.admin.requests()["counts"] == {}
+    assert vendor_calls(emulator) == {}
 
     # a resource with mistakes is stopped at preview, with every problem named, before anything is sent
     mistakes = {**spec["coveo-a"], "content": "def broken(:\n", "required_data_streams": ["BODY"]}
@@ -101,7 +95,7 @@ def test_preview_plans_each_kind_of_change_and_up_refresh_destroy_keep_the_emula
         stack.preview()
     assert "does not parse" in str(refused.value) and "unknown data stream" in str(refused.value)
     gc.collect()  # the abandoned program coroutine is reported now, under this test's warning filter
-    assert emulator.admin.requests()["counts"] == {}
+    assert vendor_calls(emulator) == {}
 
     # update in place: a new description and script, a new version of a bundle
     spec["coveo-a"].update(description="second", content=SCRIPT_V2)
@@ -127,7 +121,7 @@ def test_preview_plans_each_kind_of_change_and_up_refresh_destroy_keep_the_emula
     replaced = up_as_planned(stack, emulator, plan)
     for name in ("coveo-b", "elastic-b"):
         assert replaced.outputs[name].value != ids[name], f"{name} is a new extension"
-    moved = emulator.admin.dump()["coveo"][emulator.coveo_other_organization_id]["extensions"]
+    moved = coveo_extensions(emulator, emulator.coveo_other_organization_id)
     assert [e["id"] for e in moved] == [replaced.outputs["coveo-b"].value]
     ids = {name: replaced.outputs[name].value for name in spec}
 

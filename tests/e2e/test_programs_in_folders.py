@@ -22,8 +22,8 @@ import pytest
 
 from pulumi_search_extensions.emulator import EmulatorHandle
 from support.servers import serve_directory
+from support.stacks import REPO_ROOT
 
-from .conftest import REPO_ROOT
 from .readme_walkthrough import script, step_outputs, walkthrough
 
 pytestmark = pytest.mark.e2e

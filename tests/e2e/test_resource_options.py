@@ -18,15 +18,13 @@ import pytest
 from pulumi import automation as auto
 
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.calls import vendor_calls
+from support.remote import coveo_extensions, elastic_api
+from support.stacks import set_config
+from support.state import resources_by_name
+from support.state_vs_emulator import assert_state_matches_emulator
 
-from .state_vs_emulator import (
-    assert_state_matches_emulator,
-    elastic_api,
-    planned_operations,
-    program_of,
-    resources_by_name,
-    set_config,
-)
+from .programs import planned_operations, program_of
 
 pytestmark = pytest.mark.e2e
 
@@ -77,12 +75,8 @@ def test_protect_retain_on_delete_and_ignore_changes_behave_as_pulumi_documents(
     assert planned_operations(stack) == {"protected": "same", "retained": "same", "ignoring": "same"}
     unchanged = stack.up()
     assert unchanged.summary.resource_changes == {"same": 4}
-    assert emulator.admin.requests()["counts"] == {}
-    ignoring = next(
-        e
-        for e in emulator.admin.dump()["coveo"][emulator.coveo_organization_id]["extensions"]
-        if e["id"] == ids["ignoring"]
-    )
+    assert vendor_calls(emulator) == {}
+    ignoring = next(e for e in coveo_extensions(emulator) if e["id"] == ids["ignoring"])
     assert ignoring["description"] == "original"
     assert resources_by_name(stack)["ignoring"]["outputs"]["description"] == "original"
 

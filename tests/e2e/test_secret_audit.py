@@ -43,15 +43,12 @@ from pulumi import automation as auto
 
 from pulumi_search_extensions._smoke import NoopResource
 from pulumi_search_extensions.emulator import EmulatorHandle, run_emulator
+from support.remote import remote_extension_counts
+from support.stacks import set_config
+from support.state import is_secret, without_secrets
+from support.state_vs_emulator import assert_state_matches_emulator
 
-from .state_vs_emulator import (
-    FromEnv,
-    assert_state_matches_emulator,
-    is_secret,
-    program_of,
-    remote_extension_counts,
-    set_config,
-)
+from .programs import FromEnv, program_of
 
 pytestmark = pytest.mark.e2e
 
@@ -92,17 +89,6 @@ def log_leaks(text: str) -> list[str]:
                 continue
             found.append(f"{name}: {line[:500]}")
     return found
-
-
-def without_secrets(value: Any) -> Any:
-    """`value` with every Pulumi secret (ciphertext or decrypted plaintext) replaced by a placeholder."""
-    if is_secret(value):
-        return "[secret]"
-    if isinstance(value, dict):
-        return {key: without_secrets(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [without_secrets(item) for item in value]
-    return value
 
 
 def files_leaking(*roots: Path, logs: bool = False) -> list[str]:

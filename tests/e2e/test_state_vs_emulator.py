@@ -9,15 +9,15 @@ import copy
 import hashlib
 from typing import Any
 
-from .state_vs_emulator import (
+from support.state import (
     COVEO_EXTENSION,
     COVEO_SOURCE_EXTENSIONS,
     ELASTIC_EXTENSION,
     SECRET_SIG_KEY,
     SECRET_SIG_VALUE,
     managed_resources,
-    state_differences,
 )
+from support.state_vs_emulator import state_differences
 
 URL = "http://127.0.0.1:1234"
 SHA = "a" * 64

@@ -10,7 +10,6 @@ smaller outputs, and nothing is planned after it either.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,16 +17,18 @@ import pytest
 from pulumi import automation as auto
 
 from pulumi_search_extensions.coveo.extension_provider.schema import iso_from_epoch_ms
+from support.calls import vendor_calls
+from support.remote import coveo_api, coveo_extensions
+from support.stacks import StackFactory, quiet
 
 from .fixtures.export_state import ARGS, PROJECT, SCRIPT, upgrade_program
-from .test_coveo_extension import TYPE_TOKEN, emulator_client, quiet, stored
+from .test_coveo_extension import TYPE_TOKEN
 
 if TYPE_CHECKING:
     from pulumi_search_extensions.emulator import EmulatorHandle
 
 pytestmark = pytest.mark.e2e
 
-StackFactory = Callable[..., auto.Stack]
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "pre-sha256-state.json"
 
 
@@ -39,9 +40,11 @@ def extension_resource(stack: auto.Stack) -> dict[str, Any]:
 def test_a_stack_deployed_before_content_sha256_plans_no_change_then_shrinks_at_refresh(
     new_stack: StackFactory, clean_emulator: EmulatorHandle
 ) -> None:
-    client = emulator_client(clean_emulator)
-    created = client.post_extension(
-        {
+    created = coveo_api(
+        clean_emulator,
+        "POST",
+        "/extensions",
+        json={
             "name": "kept",
             "content": SCRIPT,
             "description": ARGS["description"],
@@ -49,10 +52,11 @@ def test_a_stack_deployed_before_content_sha256_plans_no_change_then_shrinks_at_
             "language": "PYTHON3",
             "apiVersion": "v1",
             "enabled": True,
-        }
+        },
     )
-    client.put_extension_timeouts(created.id, ARGS["execution_timeout"])
-    model = client.get_extension(created.id)
+    timeout = {"executionTimeout": ARGS["execution_timeout"]}
+    coveo_api(clean_emulator, "PUT", f"/extensions/{created['id']}/timeouts", json=timeout)
+    model = coveo_api(clean_emulator, "GET", f"/extensions/{created['id']}")
     plain, secret = clean_emulator.stack_config()
     stack = new_stack(upgrade_program, config=plain, secrets=secret, project=PROJECT)
 
@@ -77,9 +81,9 @@ def test_a_stack_deployed_before_content_sha256_plans_no_change_then_shrinks_at_
     clean_emulator.admin.clear_requests()
     assert stack.preview(on_output=quiet).change_summary == {"same": 2}
     assert stack.up(on_output=quiet).summary.resource_changes == {"same": 2}
-    assert clean_emulator.admin.requests()["counts"] == {}  # no update, no replacement, not a single call
-    [extension] = stored(clean_emulator)
-    assert (extension["id"], extension["versionId"]) == (model.id, model.version_id)
+    assert vendor_calls(clean_emulator) == {}  # no update, no replacement, not a single call
+    [extension] = coveo_extensions(clean_emulator)
+    assert (extension["id"], extension["versionId"]) == (model["id"], model["versionId"])
 
     # A refresh rewrites the outputs in the new shape: the hash, not a second copy of the script.
     stack.refresh(on_output=quiet)

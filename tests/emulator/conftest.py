@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from coveo_api import CoveoApi
 
 from pulumi_search_extensions.emulator import EmulatorHandle
+
+from .coveo_api import CoveoApi
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import requests
-from spec_validation import validate_coveo
+
+from .spec_validation import validate_coveo
 
 
 class CoveoApi:
@@ -41,6 +42,20 @@ class CoveoApi:
         body = {"name": "Title cleaner", "content": "document.add_meta_data({'clean': True})\n", **fields}
         created: dict[str, Any] = self.call("POST", json=body, expect=201, schema="ExtensionModel").json()
         return created
+
+    def replace(self, extension_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """PUT a full EditExtensionModel over an extension (200) and return the new model."""
+        path = f"/{extension_id}"
+        replaced: dict[str, Any] = self.call("PUT", path, json=body, expect=200, schema="ExtensionModel").json()
+        return replaced
+
+    def put_code(self, extension_id: str, script: str) -> dict[str, Any]:
+        """PUT the script alone, as text/plain (200), and return the new model."""
+        headers = {"Content-Type": "text/plain"}
+        path = f"/{extension_id}/code"
+        model = self.call("PUT", path, data=script.encode(), headers=headers, expect=200, schema="ExtensionModel")
+        replaced: dict[str, Any] = model.json()
+        return replaced
 
     def apply(self, source_id: str, extension_map: dict[str, Any]) -> None:
         """PUT a source's extension map."""

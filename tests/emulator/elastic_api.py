@@ -12,7 +12,8 @@ from types import TracebackType
 from typing import Any
 
 import requests
-from spec_validation import validate_elastic
+
+from .spec_validation import validate_elastic
 
 EXTENSIONS_PATH = "/api/v1/deployments/extensions"
 ISO_8601_UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z")

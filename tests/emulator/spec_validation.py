@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -100,32 +101,39 @@ def _elastic_registry() -> tuple[Registry, frozenset[str]]:
     return Registry().with_resource("urn:elastic-cloud-api", resource), frozenset(spec["definitions"])
 
 
-def _array_or_single(name: str) -> tuple[str, bool]:
-    return (name[:-2], True) if name.endswith("[]") else (name, False)
-
-
 def validate_coveo(schema_name: str, body: Any) -> None:
     """Raise `jsonschema.ValidationError` unless `body` matches the Coveo schema (`Name` or `Name[]`)."""
-    name, is_array = _array_or_single(schema_name)
     registry, owners = _coveo_registry()
-    if name not in owners:
-        raise KeyError(f"no Coveo schema named {name!r}")
-    schema: dict[str, Any] = {"$ref": f"{owners[name]}#/components/schemas/{name}"}
-    if is_array:
-        schema = {"type": "array", "items": schema}
-    _raise_best_error(OAS30Validator(schema, registry=registry), body)
+
+    def ref(name: str) -> str | None:
+        return f"{owners[name]}#/components/schemas/{name}" if name in owners else None
+
+    _validate("Coveo schema", schema_name, body, ref, OAS30Validator, registry)
 
 
 def validate_elastic(definition_name: str, body: Any) -> None:
     """Raise `jsonschema.ValidationError` unless `body` matches the Elastic definition (`Name` or `Name[]`)."""
-    name, is_array = _array_or_single(definition_name)
     registry, names = _elastic_registry()
-    if name not in names:
-        raise KeyError(f"no Elastic definition named {name!r}")
-    schema: dict[str, Any] = {"$ref": f"urn:elastic-cloud-api#/definitions/{name}"}
+
+    def ref(name: str) -> str | None:
+        return f"urn:elastic-cloud-api#/definitions/{name}" if name in names else None
+
+    _validate("Elastic definition", definition_name, body, ref, Draft4Validator, registry)
+
+
+def _validate(
+    what: str, full_name: str, body: Any, ref_of: Callable[[str], str | None], validator: Any, registry: Registry
+) -> None:
+    """Validates `body` against the named schema (`Name`, or `Name[]` for an array of them); `ref_of` gives the
+    schema's `$ref` in `registry`, or None when there is no such schema."""
+    name, is_array = (full_name[:-2], True) if full_name.endswith("[]") else (full_name, False)
+    ref = ref_of(name)
+    if ref is None:
+        raise KeyError(f"no {what} named {name!r}")
+    schema: dict[str, Any] = {"$ref": ref}
     if is_array:
         schema = {"type": "array", "items": schema}
-    _raise_best_error(Draft4Validator(schema, registry=registry), body)
+    _raise_best_error(validator(schema, registry=registry), body)
 
 
 def _raise_best_error(validator: Any, body: Any) -> None:

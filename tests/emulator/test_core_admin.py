@@ -5,10 +5,11 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
-from coveo_api import CoveoApi
-from spec_validation import validate_coveo
 
 from pulumi_search_extensions.emulator import EmulatorHandle
+
+from .coveo_api import CoveoApi
+from .spec_validation import validate_coveo
 
 
 def test_health_is_ok(emulator: EmulatorHandle) -> None:

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 import requests
-from coveo_api import CoveoApi, check_coveo_response
-from spec_validation import validate_elastic
 
 from pulumi_search_extensions.emulator import EmulatorHandle, run_emulator
+
+from .coveo_api import CoveoApi, check_coveo_response
+from .spec_validation import validate_elastic
 
 COVEO_LIST = "/rest/organizations/{organizationId}/extensions"
 COVEO_ONE = "/rest/organizations/{organizationId}/extensions/{extensionId}"

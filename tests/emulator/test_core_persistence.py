@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-from coveo_api import CoveoApi
 
 from pulumi_search_extensions.emulator import EmulatorHandle, run_emulator
+
+from .coveo_api import CoveoApi
 
 
 def _coveo(handle: EmulatorHandle) -> CoveoApi:

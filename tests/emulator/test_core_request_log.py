@@ -6,9 +6,10 @@ import contextlib
 
 import pytest
 import requests
-from coveo_api import CoveoApi
 
 from pulumi_search_extensions.emulator import EmulatorHandle
+
+from .coveo_api import CoveoApi
 
 COVEO_ONE = "/rest/organizations/{organizationId}/extensions/{extensionId}"
 

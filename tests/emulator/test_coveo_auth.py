@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 import requests
-from coveo_api import check_coveo_response
 
 from pulumi_search_extensions.emulator import EmulatorHandle
+
+from .coveo_api import check_coveo_response
 
 EXT = "searchdemoorg-aaaaaaaaaaaaaaaaaaaaaaaaaa"
 SOURCE = "searchdemoorg-bbbbbbbbbbbbbbbbbbbbbbbbbb"

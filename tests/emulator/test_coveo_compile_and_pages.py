@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from coveo_api import CoveoApi
+
+from .coveo_api import CoveoApi
 
 
 def _compile(coveo: CoveoApi, code: str) -> dict[str, Any]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from coveo_api import CoveoApi
+
+from .coveo_api import CoveoApi
 
 UNKNOWN = "/searchdemoorg-aaaaaaaaaaaaaaaaaaaaaaaaaa"
 
@@ -62,14 +63,7 @@ def test_get_code_answers_the_script_as_plain_text(coveo: CoveoApi) -> None:
 
 def test_put_code_replaces_only_the_script_and_makes_a_version(coveo: CoveoApi) -> None:
     created = coveo.create(description="kept")
-    updated = coveo.call(
-        "PUT",
-        f"/{created['id']}/code",
-        data=b"log('bye')\n",
-        headers={"Content-Type": "text/plain"},
-        expect=200,
-        schema="ExtensionModel",
-    ).json()
+    updated = coveo.put_code(created["id"], "log('bye')\n")
     assert updated["content"] == "log('bye')\n"
     assert updated["description"] == "kept"
     assert updated["versionId"] != created["versionId"]
@@ -78,14 +72,7 @@ def test_put_code_replaces_only_the_script_and_makes_a_version(coveo: CoveoApi) 
 
 def test_put_of_the_same_code_keeps_the_version(coveo: CoveoApi) -> None:
     created = coveo.create(content="same")
-    updated = coveo.call(
-        "PUT",
-        f"/{created['id']}/code",
-        data=b"same",
-        headers={"Content-Type": "text/plain"},
-        expect=200,
-        schema="ExtensionModel",
-    ).json()
+    updated = coveo.put_code(created["id"], "same")
     assert updated["versionId"] == created["versionId"]
 
 

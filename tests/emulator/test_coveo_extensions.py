@@ -6,7 +6,8 @@ import re
 import time
 
 import pytest
-from coveo_api import CoveoApi
+
+from .coveo_api import CoveoApi
 
 EXTENSION_ID = re.compile(r"^searchdemoorg-[a-z2-7]{26}$")
 VERSION_ID = re.compile(r"^[A-Za-z0-9.]{33}$")
@@ -97,13 +98,7 @@ def test_an_extension_of_another_organization_is_not_visible(coveo: CoveoApi, ot
 
 def test_put_is_a_full_replace(coveo: CoveoApi) -> None:
     created = coveo.create(description="old", requiredDataStreams=["BODY_TEXT"], useVault=True)
-    replaced = coveo.call(
-        "PUT",
-        f"/{created['id']}",
-        json={"name": "renamed", "content": created["content"]},
-        expect=200,
-        schema="ExtensionModel",
-    ).json()
+    replaced = coveo.replace(created["id"], {"name": "renamed", "content": created["content"]})
     assert replaced["name"] == "renamed"
     assert replaced["description"] == ""
     assert replaced["requiredDataStreams"] == []
@@ -115,26 +110,14 @@ def test_put_is_a_full_replace(coveo: CoveoApi) -> None:
 
 def test_put_keeps_the_version_when_the_script_is_unchanged(coveo: CoveoApi) -> None:
     created = coveo.create()
-    replaced = coveo.call(
-        "PUT",
-        f"/{created['id']}",
-        json={"name": "other name", "content": created["content"]},
-        expect=200,
-        schema="ExtensionModel",
-    ).json()
+    replaced = coveo.replace(created["id"], {"name": "other name", "content": created["content"]})
     assert replaced["versionId"] == created["versionId"]
     assert replaced["lastModified"] >= created["lastModified"]
 
 
 def test_put_with_a_new_script_makes_a_new_version(coveo: CoveoApi) -> None:
     created = coveo.create()
-    replaced = coveo.call(
-        "PUT",
-        f"/{created['id']}",
-        json={"name": created["name"], "content": "pass\n"},
-        expect=200,
-        schema="ExtensionModel",
-    ).json()
+    replaced = coveo.replace(created["id"], {"name": created["name"], "content": "pass\n"})
     assert replaced["versionId"] != created["versionId"]
     assert VERSION_ID.match(replaced["versionId"])
     assert replaced["content"] == "pass\n"
@@ -143,28 +126,20 @@ def test_put_with_a_new_script_makes_a_new_version(coveo: CoveoApi) -> None:
 def test_an_identical_put_changes_nothing(coveo: CoveoApi) -> None:
     created = coveo.create()
     body = {key: created[key] for key in ("name", "content", "description", "requiredDataStreams", "apiVersion")}
-    replaced = coveo.call("PUT", f"/{created['id']}", json=body, expect=200, schema="ExtensionModel").json()
+    replaced = coveo.replace(created["id"], body)
     assert replaced["lastModified"] == created["lastModified"]
     assert replaced["versionId"] == created["versionId"]
 
 
 def test_put_without_enabled_keeps_the_current_state(coveo: CoveoApi) -> None:
     created = coveo.create(enabled=False)
-    replaced = coveo.call(
-        "PUT", f"/{created['id']}", json={"name": "n", "content": "pass"}, expect=200, schema="ExtensionModel"
-    ).json()
+    replaced = coveo.replace(created["id"], {"name": "n", "content": "pass"})
     assert replaced["enabled"] is False
 
 
 def test_put_with_enabled_sets_it(coveo: CoveoApi) -> None:
     created = coveo.create(enabled=False)
-    replaced = coveo.call(
-        "PUT",
-        f"/{created['id']}",
-        json={"name": "n", "content": "pass", "enabled": True},
-        expect=200,
-        schema="ExtensionModel",
-    ).json()
+    replaced = coveo.replace(created["id"], {"name": "n", "content": "pass", "enabled": True})
     assert replaced["enabled"] is True
     assert replaced["status"]["disabledStatus"] == {}
 

@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
-from coveo_api import CoveoApi
+from typing import Any
+
+from .coveo_api import CoveoApi
 
 
-def _replace_script(coveo: CoveoApi, extension_id: str, content: str) -> dict[str, object]:
-    body = {"name": "versioned", "content": content}
-    replaced: dict[str, object] = coveo.call(
-        "PUT", f"/{extension_id}", json=body, expect=200, schema="ExtensionModel"
-    ).json()
-    return replaced
+def _replace_script(coveo: CoveoApi, extension_id: str, content: str) -> dict[str, Any]:
+    return coveo.replace(extension_id, {"name": "versioned", "content": content})
+
+
+def _versions(coveo: CoveoApi, extension_id: str) -> list[dict[str, Any]]:
+    path = f"/{extension_id}/versions"
+    versions: list[dict[str, Any]] = coveo.call("GET", path, expect=200, schema="ExtensionContentVersionModel[]").json()
+    return versions
 
 
 def test_a_new_extension_has_one_version(coveo: CoveoApi) -> None:
     created = coveo.create()
-    versions = coveo.call("GET", f"/{created['id']}/versions", expect=200, schema="ExtensionContentVersionModel[]")
-    assert versions.json() == [{"id": created["versionId"], "lastModified": created["lastModified"]}]
+    assert _versions(coveo, created["id"]) == [{"id": created["versionId"], "lastModified": created["lastModified"]}]
 
 
 def test_versions_are_listed_newest_first(coveo: CoveoApi) -> None:
     created = coveo.create(content="v1")
     second = _replace_script(coveo, created["id"], "v2")
     third = _replace_script(coveo, created["id"], "v3")
-    versions = coveo.call(
-        "GET", f"/{created['id']}/versions", expect=200, schema="ExtensionContentVersionModel[]"
-    ).json()
+    versions = _versions(coveo, created["id"])
     assert [version["id"] for version in versions] == [third["versionId"], second["versionId"], created["versionId"]]
     dates = [version["lastModified"] for version in versions]
     assert dates == sorted(dates, reverse=True)
@@ -34,9 +35,7 @@ def test_versions_are_listed_newest_first(coveo: CoveoApi) -> None:
 def test_a_change_that_keeps_the_script_adds_no_version(coveo: CoveoApi) -> None:
     created = coveo.create(content="same")
     _replace_script(coveo, created["id"], "same")
-    versions = coveo.call(
-        "GET", f"/{created['id']}/versions", expect=200, schema="ExtensionContentVersionModel[]"
-    ).json()
+    versions = _versions(coveo, created["id"])
     assert len(versions) == 1
 
 

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from elastic_api import ElasticApi, check_elastic_response, error_codes, validate_extension_body
 
 from pulumi_search_extensions.emulator import EmulatorHandle
+
+from .elastic_api import ElasticApi, check_elastic_response, error_codes, validate_extension_body
 
 
 @pytest.fixture

@@ -9,21 +9,22 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
-from elastic_api import ElasticApi, error_codes
 
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.servers import QuietHandler, loopback_server, url_of
+
+from .elastic_api import ElasticApi, error_codes
 
 BUNDLE_BYTES = b"PK\x03\x04" + b"synonyms bundle " * 4096
 SLOW_PATH = "/slow.zip"
 
 
-class _ExtensionFiles(SimpleHTTPRequestHandler):
+class _ExtensionFiles(QuietHandler):
     """Serves a directory; `SLOW_PATH` sends half a file, then waits for the test to release it."""
 
     server: _FileServer
@@ -42,9 +43,6 @@ class _ExtensionFiles(SimpleHTTPRequestHandler):
         self.server.slow_download_started.set()
         self.server.slow_download_released.wait(timeout=30)
         self.wfile.write(BUNDLE_BYTES[half:])
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # keep the test output clean
 
 
 class _FileServer(ThreadingHTTPServer):
@@ -68,15 +66,8 @@ def file_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FileServer
     (directory / "bundle.zip").write_bytes(BUNDLE_BYTES)
     (directory / "other.zip").write_bytes(b"PK other")
     (directory / "folder").mkdir()
-    server = _FileServer(("127.0.0.1", 0), partial(_ExtensionFiles, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield FileServer(f"http://127.0.0.1:{server.server_address[1]}", directory, server)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with loopback_server(partial(_ExtensionFiles, directory=str(directory)), server_class=_FileServer) as server:
+        yield FileServer(url_of(server), directory, server)
 
 
 @pytest.fixture

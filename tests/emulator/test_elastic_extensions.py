@@ -6,11 +6,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from elastic_api import ElasticApi, error_codes, validate_extension_body
 from jsonschema.exceptions import ValidationError
-from spec_validation import validate_elastic
 
 from pulumi_search_extensions.emulator import EmulatorHandle
+
+from .elastic_api import ElasticApi, error_codes, validate_extension_body
+from .spec_validation import validate_elastic
 
 
 @pytest.fixture

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 import requests
-from elastic_api import ElasticApi
 
 from pulumi_search_extensions.emulator import run_emulator
 from pulumi_search_extensions.emulator.elastic import ElasticApiError, ElasticBackend
 from pulumi_search_extensions.emulator.elastic.models import ExtensionRequest
+
+from .elastic_api import ElasticApi
 
 
 class ChangeCounter:

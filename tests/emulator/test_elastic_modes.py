@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 import requests
-from elastic_api import ElasticApi, check_elastic_response, error_codes
 
 from pulumi_search_extensions.emulator import EmulatorHandle, run_emulator
+
+from .elastic_api import ElasticApi, check_elastic_response, error_codes
 
 UNKNOWN_ID = "1234567890"
 VALID_BODY = {"name": "b", "extension_type": "bundle", "version": "*"}

@@ -14,9 +14,10 @@ from pathlib import Path
 import psutil
 import pytest
 import requests
-from elastic_api import ISO_8601_UTC, ElasticApi, error_codes
 
 from pulumi_search_extensions.emulator import DEFAULT_ELASTIC_UPLOAD_LIMIT_MB, EmulatorHandle, run_emulator
+
+from .elastic_api import ISO_8601_UTC, ElasticApi, error_codes
 
 MIB = 1024 * 1024
 ZIP_BYTES = b"PK\x03\x04" + bytes(range(256)) * 64  # not a real archive: the service does not unpack it

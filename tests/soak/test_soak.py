@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,9 +23,11 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 
-from e2e.state_vs_emulator import assert_state_matches_emulator
 from pulumi_search_extensions import CoveoExtension, ElasticExtension
 from pulumi_search_extensions.emulator import EmulatorHandle, run_emulator
+from support.files import make_zip
+from support.stacks import PATIENT_RETRIES, quiet
+from support.state_vs_emulator import assert_state_matches_emulator
 
 pytestmark = pytest.mark.e2e
 
@@ -34,19 +35,6 @@ SEED = 20250611
 ROUNDS = 5
 PER_SERVICE = 30
 FAULTS = {"429": 0.10, "503": 0.10, "drop": 0.05, "fail_after_commit": 0.05}
-RETRY_CONFIG = {
-    # At 30% faults per call, 12 retries make a call fail for good once in ~2 million calls.
-    "coveo:maxRetries": "12",
-    "coveo:retryBudget": "60",
-    "coveo:retryBackoff": "0.05",
-    "ec:maxRetries": "12",
-    "ec:retryBudget": "60",
-    "ec:retryBackoff": "0.05",
-}
-
-
-def _quiet(_line: str) -> None:
-    pass
 
 
 @pytest.fixture(scope="module")
@@ -58,10 +46,8 @@ def soak_emulator() -> Iterator[EmulatorHandle]:
 
 
 def _bundle(directory: Path, round_: int, version: int) -> str:
-    path = directory / f"bundle-{round_}-{version}.zip"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("dictionaries/synonyms.txt", f"laptop, notebook # round {round_} v{version}\n")
-    return str(path)
+    synonyms = {"dictionaries/synonyms.txt": f"laptop, notebook # round {round_} v{version}\n"}
+    return str(make_zip(directory / f"bundle-{round_}-{version}.zip", synonyms))
 
 
 def _script(index: int, round_: int, version: int) -> str:
@@ -186,20 +172,20 @@ def test_sixty_resources_survive_five_rounds_of_up_update_destroy_under_injected
     new_stack: Any, soak_emulator: EmulatorHandle, tmp_path: Path
 ) -> None:
     config, secrets = soak_emulator.stack_config()
-    stack: auto.Stack = new_stack(lambda: None, config={**config, **RETRY_CONFIG}, secrets=secrets)
+    stack: auto.Stack = new_stack(lambda: None, config={**config, **PATIENT_RETRIES}, secrets=secrets)
     meter = Meter(soak_emulator)
     try:
         for round_ in range(1, ROUNDS + 1):
             for version, step in ((1, "up"), (2, "update")):
                 bundle = _bundle(tmp_path, round_, version)
                 stack.workspace.program = _program(round_, version, bundle)
-                result = meter.run(f"r{round_} {step}", lambda: stack.up(on_output=_quiet))
+                result = meter.run(f"r{round_} {step}", lambda: stack.up(on_output=quiet))
                 # The first up of a round also creates the stack resource itself.
                 expected = {"create": 2 * PER_SERVICE + 1} if step == "up" else {"update": 2 * PER_SERVICE}
                 assert meter.rows[-1].operations == expected, result.summary.resource_changes
                 assert_state_matches_emulator(stack, soak_emulator)
                 _assert_applied(soak_emulator, round_, version, bundle)
-            meter.run(f"r{round_} destroy", lambda: stack.destroy(on_output=_quiet))
+            meter.run(f"r{round_} destroy", lambda: stack.destroy(on_output=quiet))
             assert_state_matches_emulator(stack, soak_emulator)
             dump = soak_emulator.admin.dump()
             assert dump["coveo"][soak_emulator.coveo_organization_id]["extensions"] == []

@@ -1,4 +1,16 @@
-"""What tests, benchmarks and the demo share: configured providers, servers, stacks, call counts.
+"""What tests, benchmarks and the demo share, one module per job:
 
-Imported as `support.<module>` (pytest puts `tests/` on `sys.path`).
+- `providers`: providers configured the way the engine configures them, stack configs, checked inputs;
+- `calls`: what the emulator saw (vendor calls, logged requests) and the fault rules tests give it;
+- `remote`: what the emulated services hold, and calls to them behind the providers' back;
+- `servers`: loopback HTTP servers (a folder for `download_url`, or a test's own handler);
+- `files`: bundle zips;
+- `stacks`: the one Automation API stack factory (tests, `bench/`, `scripts/demo.py`);
+- `pulumi_fixtures`: the pytest fixtures over `stacks` (registered by the conftest of tests/e2e and tests/soak);
+- `state`, `state_vs_emulator`: reading a Pulumi state, and comparing it with what the emulator holds.
+
+Imported as `support.<module>`: pytest puts `tests/` on `sys.path`; `bench/_common.py` and `scripts/demo.py`
+put it there themselves. Only `pulumi_fixtures` needs pytest, so a benchmark or the demo runs from a fresh
+clone with the package and its `emulator` extra. Inside a test package, its own helpers are imported
+relatively (`from .programs import ...`).
 """

@@ -1,4 +1,4 @@
-"""Shared helpers of the end-to-end tests: the Pulumi state must match what the emulator holds, exactly.
+"""The Pulumi state must match what the emulator holds, exactly.
 
 `assert_state_matches_emulator(stack, emulator)` compares `stack.export_stack()` with
 `emulator.admin.dump()`:
@@ -10,104 +10,25 @@
 - no object is managed twice (no duplicate).
 
 The comparison itself is the pure function `state_differences(resources, dump, ...)`, so it is tested on
-its own (test_state_vs_emulator.py). Also here: the stack config that points the providers at an emulator,
-the planned operation of each resource in a preview, and direct calls of the vendors' APIs ("behind
-Pulumi's back").
+its own (tests/e2e/test_state_vs_emulator.py).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import pulumi
-import requests
 from pulumi import automation as auto
+
+from .state import COVEO_EXTENSION, COVEO_SOURCE_EXTENSIONS, ELASTIC_EXTENSION, managed_resources
 
 if TYPE_CHECKING:
     from pulumi_search_extensions.emulator import EmulatorHandle
 
-SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270"
-
-COVEO_EXTENSION = "coveo-extension"
-ELASTIC_EXTENSION = "elastic-extension"
-COVEO_SOURCE_EXTENSIONS = "coveo-source-extensions"
-
 STAGES = (("pre_conversion", "preConversionExtensions"), ("post_conversion", "postConversionExtensions"))
-
-
-# -- reading the state -------------------------------------------------------------------------------------
-
-
-def is_secret(value: Any) -> bool:
-    """Whether `value` is a Pulumi secret envelope as `pulumi stack export` writes it."""
-    return isinstance(value, Mapping) and value.get(SECRET_SIG_KEY) == SECRET_SIG_VALUE
-
-
-def plain(value: Any) -> Any:
-    """`value` with every secret envelope exported with `--show-secrets` replaced by its value."""
-    if is_secret(value):
-        if "plaintext" not in value:
-            raise AssertionError("a secret is only available as ciphertext: compare a --show-secrets export")
-        return plain(json.loads(value["plaintext"]))
-    if isinstance(value, Mapping):
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    return value
-
-
-def kind_of(resource: Mapping[str, Any]) -> str | None:
-    """Which of our resources a state entry is (by its type token, else by its outputs), or None."""
-    token = str(resource.get("type", ""))
-    if not token.startswith("pulumi-python:dynamic"):
-        return None
-    outputs = resource.get("outputs") or {}
-    if "source_id" in outputs or token.endswith("SourceExtensions"):
-        return COVEO_SOURCE_EXTENSIONS
-    if "extension_type" in outputs or "/elastic:" in token:
-        return ELASTIC_EXTENSION
-    if "content_sha256" in outputs or "/coveo:" in token:
-        return COVEO_EXTENSION
-    return None
-
-
-def managed_resources(deployment: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Our resources in a `stack.export_stack().deployment`, each `{"kind", "name", "id", "outputs"}`.
-
-    Outputs are unwrapped from their secret envelopes; resources pending deletion are included (they
-    still exist remotely, and the engine will delete them).
-    """
-    found = []
-    for resource in deployment.get("resources") or []:
-        kind = kind_of(resource)
-        if kind is None:
-            continue
-        found.append(
-            {
-                "kind": kind,
-                "name": str(resource["urn"]).rsplit("::", 1)[-1],
-                "id": resource.get("id"),
-                "outputs": plain(resource.get("outputs") or {}),
-                "delete": bool(resource.get("delete")),
-            }
-        )
-    return found
-
-
-def resources_by_name(stack: auto.Stack) -> dict[str, dict[str, Any]]:
-    """Our resources in the stack's state, by resource name (outputs unwrapped)."""
-    return {r["name"]: r for r in managed_resources(stack.export_stack().deployment or {})}
-
-
-# -- the comparison ----------------------------------------------------------------------------------------
 
 
 def _norm_text(value: Any) -> str:
@@ -333,137 +254,3 @@ def assert_state_matches_emulator(
     problems = state_differences(resources, emulator.admin.dump(), base_url=emulator.url, unmanaged=unmanaged)
     assert not problems, "the Pulumi state and the emulator disagree:\n  " + "\n  ".join(problems)
     return resources
-
-
-def remote_extension_counts(emulator: EmulatorHandle) -> dict[str, int]:
-    """How many extensions the emulator holds: per Coveo organization, and `elastic`."""
-    dump = emulator.admin.dump()
-    counts = {org: len(state["extensions"]) for org, state in dump["coveo"].items()}
-    counts["elastic"] = len(dump["elastic"]["extensions"])
-    return counts
-
-
-# -- driving stacks ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FromConfig:
-    """A resource argument read inside the program from stack config `test:<key>` (as a secret if `secret`)."""
-
-    key: str
-    secret: bool = False
-
-
-@dataclass(frozen=True)
-class FromEnv:
-    """A resource argument read inside the program from an environment variable, as a plain string."""
-
-    name: str
-
-
-def program_of(spec: Mapping[str, Mapping[str, Any]]) -> auto.PulumiFn:
-    """An inline program declaring one resource per entry: `{"name": {"kind": "coveo"|"elastic", ...args}}`.
-
-    An entry may hold `"opts": {...}` (ResourceOptions keywords). `FromConfig`/`FromEnv` values are resolved
-    when the program runs. Each resource's `extension_id` is exported under its name.
-    """
-
-    def program() -> None:
-        from pulumi_search_extensions import CoveoExtension, ElasticExtension
-
-        config = pulumi.Config("test")
-        for name, entry in spec.items():
-            args: dict[str, Any] = {}
-            for key, value in entry.items():
-                if key in ("kind", "opts"):
-                    continue
-                if isinstance(value, FromConfig):
-                    value = config.require_secret(value.key) if value.secret else config.require(value.key)
-                elif isinstance(value, FromEnv):
-                    value = os.environ[value.name]
-                args[key] = value
-            opts = pulumi.ResourceOptions(**entry.get("opts", {}))
-            resource_class = CoveoExtension if entry["kind"] == "coveo" else ElasticExtension
-            resource = resource_class(name, opts=opts, **args)
-            pulumi.export(name, resource.extension_id)
-
-    return program
-
-
-def set_config(stack: auto.Stack, config: Mapping[str, str], secrets: Mapping[str, str] | None = None) -> None:
-    """Sets plain and secret stack config in one CLI call (one `set_config` call per key costs seconds)."""
-    values = {key: auto.ConfigValue(value) for key, value in config.items()}
-    values.update({key: auto.ConfigValue(value, secret=True) for key, value in (secrets or {}).items()})
-    stack.set_all_config(values)
-
-
-def writes_sent(emulator: EmulatorHandle) -> dict[str, int]:
-    """The vendor API calls in the request log that would change something (anything but GET)."""
-    counts: dict[str, int] = emulator.admin.requests()["counts"]
-    return {route: n for route, n in counts.items() if not route.startswith("GET ")}
-
-
-def planned_operations(stack: auto.Stack, **preview_args: Any) -> dict[str, str]:
-    """Runs `pulumi preview` and returns the planned operation of each of our resources, by resource name.
-
-    Operations are the engine's: `create`, `update`, `replace` (also `create-replacement`), `delete`,
-    `same`, ... A resource the plan does not touch at all is absent.
-    """
-    steps: dict[str, str] = {}
-
-    def on_event(event: auto.EngineEvent) -> None:
-        pre = event.resource_pre_event
-        if pre is None or not pre.metadata.type.startswith("pulumi-python:dynamic"):
-            return
-        name = pre.metadata.urn.rsplit("::", 1)[-1]
-        op = pre.metadata.op.value if hasattr(pre.metadata.op, "value") else str(pre.metadata.op)
-        # A replacement is reported as create-replacement, replace and delete-replaced steps: keep "replace".
-        if op in ("create-replacement", "delete-replaced") or (steps.get(name) == "replace"):
-            op = "replace"
-        steps[name] = op
-
-    stack.preview(on_event=on_event, **preview_args)
-    return steps
-
-
-# -- the vendors' APIs, behind Pulumi's back ---------------------------------------------------------------
-
-
-def coveo_api(
-    emulator: EmulatorHandle,
-    method: str,
-    path: str,
-    *,
-    key: str | None = None,
-    organization_id: str | None = None,
-    **kwargs: Any,
-) -> Any:
-    """Calls the emulated Coveo API (`path` after `/rest/organizations/{org}`), main organization by default.
-
-    With `organization_id` and no `key`, the other organization's key is used for the other organization.
-    """
-    org = organization_id or emulator.coveo_organization_id
-    if key is None:
-        key = emulator.coveo_other_api_key if org == emulator.coveo_other_organization_id else emulator.coveo_api_key
-    response = requests.request(
-        method,
-        f"{emulator.url}/rest/organizations/{org}{path}",
-        headers={"Authorization": f"Bearer {key}"},
-        timeout=30,
-        **kwargs,
-    )
-    assert response.ok, f"Coveo {method} {path}: {response.status_code} {response.text}"
-    return response.json() if response.content else None
-
-
-def elastic_api(emulator: EmulatorHandle, method: str, path: str, **kwargs: Any) -> Any:
-    """Calls the emulated Elastic Cloud API (`path` after `/api/v1/deployments/extensions`)."""
-    response = requests.request(
-        method,
-        f"{emulator.url}/api/v1/deployments/extensions{path}",
-        headers={"Authorization": f"ApiKey {emulator.elastic_api_key}", **kwargs.pop("headers", {})},
-        timeout=30,
-        **kwargs,
-    )
-    assert response.ok, f"Elastic {method} {path}: {response.status_code} {response.text}"
-    return response.json() if response.content else None

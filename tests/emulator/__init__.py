@@ -1,0 +1,1 @@
+"""The emulator against the vendor specs, as a real server process."""
