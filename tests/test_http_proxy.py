@@ -8,11 +8,10 @@ call to the emulator and remembers what it relayed.
 from __future__ import annotations
 
 import http.client
-import threading
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ import requests
 
 from pulumi_search_extensions._http import HttpClient, HttpSettings
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.servers import loopback_server, url_of
 
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
 SETTINGS = HttpSettings(timeout=10.0, retry_budget=5.0, max_retries=1, backoff_factor=0.01)
@@ -60,15 +60,9 @@ def forward_proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[ForwardProxy]:
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(name.lower(), raising=False)
     proxy = ForwardProxy(url="")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _relaying_handler(proxy))
-    proxy.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with loopback_server(_relaying_handler(proxy)) as server:
+        proxy.url = url_of(server)
         yield proxy
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _plain_error(response: requests.Response) -> tuple[str | None, str, str | None]:

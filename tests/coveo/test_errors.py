@@ -17,8 +17,9 @@ from pulumi_search_extensions.coveo.extension_provider import CoveoExtensionProv
 from pulumi_search_extensions.coveo.source_extensions_provider import CoveoSourceExtensionsError
 from pulumi_search_extensions.emulator import EmulatorHandle
 from support.providers import configured_provider, coveo_stack_config
+from support.remote import coveo_extensions
 
-from .helpers import checked, stored_extensions
+from .helpers import checked
 
 
 def _closed_port() -> int:
@@ -85,7 +86,7 @@ def test_a_key_without_the_privilege_names_the_privilege(clean_emulator: Emulato
     fix = str(raised.value).split("\n")[1]
     assert fix.startswith("api_key: the API key from stack config `coveo:apiKey` lacks the privilege Extensions")
     assert raised.value.status == 403
-    assert stored_extensions(clean_emulator) == []
+    assert coveo_extensions(clean_emulator) == []
 
 
 def test_one_class_catches_every_coveo_failure() -> None:

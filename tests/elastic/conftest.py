@@ -9,9 +9,10 @@ import pytest
 from pulumi_search_extensions.elastic.client import ElasticClient
 from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.files import make_zip
 from support.providers import configured_provider, elastic_stack_config
 
-from .helpers import emulator_client, make_zip
+from .helpers import emulator_client
 
 
 @pytest.fixture

@@ -19,8 +19,10 @@ from pulumi_search_extensions.elastic.client import (
 )
 from pulumi_search_extensions.emulator import EmulatorHandle
 from support.calls import fault_rule, vendor_calls
+from support.files import make_zip
+from support.remote import elastic_extensions
 
-from .helpers import EXTENSION_ROUTE, EXTENSIONS_ROUTE, elastic_extensions, emulator_client, make_zip
+from .helpers import EXTENSION_ROUTE, EXTENSIONS_ROUTE, emulator_client
 
 
 def test_every_operation_round_trips(client: ElasticClient, clean_emulator: EmulatorHandle, zip_file: Path) -> None:

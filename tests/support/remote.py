@@ -11,9 +11,10 @@ if TYPE_CHECKING:
 
 
 def coveo_extensions(emulator: EmulatorHandle, organization_id: str | None = None) -> list[dict[str, Any]]:
-    """The Coveo extensions the emulator holds (camelCase, as the API shows them), main organization by default."""
+    """The Coveo extensions the emulator holds (camelCase, as the API shows them), main organization by default
+    (none for an organization the emulator has not seen)."""
     org = organization_id or emulator.coveo_organization_id
-    extensions: list[dict[str, Any]] = emulator.admin.dump()["coveo"][org]["extensions"]
+    extensions: list[dict[str, Any]] = emulator.admin.dump()["coveo"].get(org, {}).get("extensions", [])
     return extensions
 
 
@@ -40,7 +41,8 @@ def coveo_api(
     organization_id: str | None = None,
     **kwargs: Any,
 ) -> Any:
-    """Calls the emulated Coveo API (`path` after `/rest/organizations/{org}`), main organization by default.
+    """Calls the emulated Coveo API (`path` after `/rest/organizations/{org}`), main organization by default
+    (none for an organization the emulator has not seen).
 
     With `organization_id` and no `key`, the other organization's key is used for the other organization.
     """

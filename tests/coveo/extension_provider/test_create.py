@@ -14,8 +14,9 @@ from pulumi_search_extensions.coveo.extension_provider import CoveoExtensionProv
 from pulumi_search_extensions.coveo.extension_provider.errors import CoveoExtensionError
 from support.calls import fault_rule, vendor_calls
 from support.providers import configured_provider, coveo_stack_config
+from support.remote import coveo_extensions
 
-from ..helpers import SCRIPT, checked, stored_extensions
+from ..helpers import SCRIPT, checked
 
 if TYPE_CHECKING:
     from pulumi_search_extensions.emulator import EmulatorHandle
@@ -30,7 +31,7 @@ def test_create_posts_and_returns_what_the_service_stored(
 ) -> None:
     inputs = checked(provider, description="cleans titles", required_data_streams=["BODY_TEXT"])
     result = provider.create(inputs)
-    [stored] = stored_extensions(clean_emulator)
+    [stored] = coveo_extensions(clean_emulator)
     assert result.id == stored["id"] == result.outs["extension_id"]
     outs = result.outs
     assert (outs["name"], outs["description"]) == ("cleaner", "cleans titles")
@@ -52,7 +53,7 @@ def test_create_with_a_script_file_sends_its_text_and_keeps_only_path_and_hash(
     script = tmp_path / "cleaner.py"
     script.write_text(SCRIPT, encoding="utf-8")
     result = provider.create(provider.check({}, {"name": "cleaner", "script_path": str(script)}).inputs)
-    [stored] = stored_extensions(clean_emulator)
+    [stored] = coveo_extensions(clean_emulator)
     assert stored["content"] == SCRIPT
     assert result.outs["script_path"] == str(script) and "content" not in result.outs
     assert result.outs["content_sha256"] == hashlib.sha256(SCRIPT.encode()).hexdigest()
@@ -62,7 +63,7 @@ def test_create_disabled_with_a_timeout_makes_the_follow_up_calls(
     provider: CoveoExtensionProvider, clean_emulator: EmulatorHandle
 ) -> None:
     result = provider.create(checked(provider, enabled=False, execution_timeout=12))
-    [stored] = stored_extensions(clean_emulator)
+    [stored] = coveo_extensions(clean_emulator)
     assert stored["enabled"] is False and stored["timeout"] == 12
     assert result.outs["enabled"] is False and result.outs["execution_timeout"] == 12
 
@@ -74,7 +75,7 @@ def test_a_key_given_as_argument_is_kept_in_the_outputs_for_later_calls(clean_em
     result = provider.create(checked(provider, api_key=clean_emulator.coveo_api_key))
     assert result.outs["api_key"] == clean_emulator.coveo_api_key  # the resource marks it secret
     provider.delete(result.id, result.outs)
-    assert stored_extensions(clean_emulator) == []
+    assert coveo_extensions(clean_emulator) == []
 
 
 def test_a_failed_follow_up_deletes_the_new_extension_and_says_so(clean_emulator: EmulatorHandle) -> None:
@@ -85,7 +86,7 @@ def test_a_failed_follow_up_deletes_the_new_extension_and_says_so(clean_emulator
     with pytest.raises(CoveoExtensionError, match=r"(?s)500.*deleted again: nothing was left behind") as caught:
         provider.create(checked(provider, execution_timeout=9))
     assert caught.value.__cause__ is None and caught.value.__suppress_context__
-    assert stored_extensions(clean_emulator) == []
+    assert coveo_extensions(clean_emulator) == []
 
 
 def test_when_the_undo_fails_too_the_error_names_the_extension_left_behind(clean_emulator: EmulatorHandle) -> None:
@@ -102,7 +103,7 @@ def test_when_the_undo_fails_too_the_error_names_the_extension_left_behind(clean
     )
     with pytest.raises(CoveoExtensionError) as caught:
         provider.create(checked(provider, execution_timeout=9))
-    [left] = stored_extensions(clean_emulator)
+    [left] = coveo_extensions(clean_emulator)
     assert f"{left['id']} was left behind" in str(caught.value) and f"adopt_id={left['id']!r}" in str(caught.value)
 
 
@@ -111,7 +112,7 @@ def test_a_create_applied_but_unanswered_is_reconciled_not_duplicated(
 ) -> None:
     clean_emulator.admin.set_faults(fault_rule("POST", EXTENSIONS, faults={"fail_after_commit": 1.0}, max_faults=1))
     result = provider.create(checked(provider))
-    [stored] = stored_extensions(clean_emulator)
+    [stored] = coveo_extensions(clean_emulator)
     assert result.id == stored["id"]
     assert vendor_calls(clean_emulator)[f"POST {EXTENSIONS}"] == 1
 
@@ -121,7 +122,7 @@ def test_a_create_refused_with_503_is_sent_again(
 ) -> None:
     clean_emulator.admin.set_faults(fault_rule("POST", EXTENSIONS, faults={"503": 1.0}, max_faults=1))
     result = provider.create(checked(provider))
-    assert [e["id"] for e in stored_extensions(clean_emulator)] == [result.id]
+    assert [e["id"] for e in coveo_extensions(clean_emulator)] == [result.id]
     assert vendor_calls(clean_emulator)[f"POST {EXTENSIONS}"] == 2
 
 
@@ -133,7 +134,7 @@ def test_an_ambiguous_create_lists_the_candidates_and_how_to_adopt_one(
     # Not a CoveoExtensionError: that one says nothing changed, this one that something may exist.
     with pytest.raises(AmbiguousCreateError, match="adopt_id") as caught:
         provider.create(checked(provider))
-    for extension in stored_extensions(clean_emulator):
+    for extension in coveo_extensions(clean_emulator):
         assert extension["id"] in str(caught.value)
     assert twin.id in str(caught.value)
 
@@ -166,7 +167,7 @@ def test_adopt_takes_over_an_existing_extension_and_brings_it_to_the_declared_st
     clean_emulator.admin.clear_requests()
     result = provider.create(checked(provider, adopt_id=existing.id, execution_timeout=7))
     assert result.id == existing.id
-    [stored] = stored_extensions(clean_emulator)
+    [stored] = coveo_extensions(clean_emulator)
     assert (stored["name"], stored["content"], stored["enabled"], stored["timeout"]) == ("cleaner", SCRIPT, True, 7)
     assert f"POST {EXTENSIONS}" not in vendor_calls(clean_emulator)
 

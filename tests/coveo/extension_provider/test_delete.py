@@ -10,8 +10,9 @@ from pulumi_search_extensions.coveo.client import CoveoClient
 from pulumi_search_extensions.coveo.extension_provider import CoveoExtensionProvider
 from pulumi_search_extensions.coveo.extension_provider.errors import CoveoExtensionError
 from support.calls import fault_rule
+from support.remote import coveo_extensions
 
-from ..helpers import checked, stored_extensions
+from ..helpers import checked
 
 if TYPE_CHECKING:
     from pulumi_search_extensions.emulator import EmulatorHandle
@@ -22,7 +23,7 @@ EXTENSION = "/rest/organizations/{organizationId}/extensions/{extensionId}"
 def test_delete_removes_the_extension(provider: CoveoExtensionProvider, clean_emulator: EmulatorHandle) -> None:
     created = provider.create(checked(provider))
     provider.delete(created.id, created.outs)
-    assert stored_extensions(clean_emulator) == []
+    assert coveo_extensions(clean_emulator) == []
 
 
 def test_an_extension_already_gone_counts_as_deleted(provider: CoveoExtensionProvider, client: CoveoClient) -> None:
@@ -37,7 +38,7 @@ def test_a_delete_applied_but_unanswered_is_retried_and_finds_it_gone(
     created = provider.create(checked(provider))
     clean_emulator.admin.set_faults(fault_rule("DELETE", EXTENSION, faults={"fail_after_commit": 1.0}, max_faults=1))
     provider.delete(created.id, created.outs)
-    assert stored_extensions(clean_emulator) == []
+    assert coveo_extensions(clean_emulator) == []
 
 
 def test_an_extension_used_by_sources_is_refused_naming_them(
@@ -55,4 +56,4 @@ def test_an_extension_used_by_sources_is_refused_naming_them(
     message = str(caught.value)
     assert "Detach it" in message and "Docs" in message and "Forum" in message
     assert all(source["id"] in message for source in sources)
-    assert len(stored_extensions(clean_emulator)) == 1
+    assert len(coveo_extensions(clean_emulator)) == 1

@@ -12,8 +12,9 @@ from pulumi_search_extensions.coveo.client import CoveoClient
 from pulumi_search_extensions.coveo.extension_provider import CoveoExtensionProvider
 from pulumi_search_extensions.coveo.extension_provider.errors import CoveoExtensionError
 from support.calls import vendor_calls
+from support.remote import coveo_extensions
 
-from ..helpers import SCRIPT, checked, stored_extensions
+from ..helpers import SCRIPT, checked
 
 if TYPE_CHECKING:
     from pulumi_search_extensions.emulator import EmulatorHandle
@@ -27,7 +28,7 @@ def test_a_new_script_is_put_and_the_outputs_are_refreshed(
     created = provider.create(checked(provider))
     news = checked(provider, content="log('v2')\n", description="second", required_data_streams=["BODY_HTML"])
     updated = provider.update(created.id, created.outs, news)
-    [stored] = stored_extensions(clean_emulator)
+    [stored] = coveo_extensions(clean_emulator)
     assert stored["content"] == "log('v2')\n"
     assert updated.outs["content_sha256"] == hashlib.sha256(b"log('v2')\n").hexdigest()
     assert stored["requiredDataStreams"] == ["BODY_HTML"] and updated.outs["description"] == "second"
@@ -38,9 +39,9 @@ def test_a_new_script_is_put_and_the_outputs_are_refreshed(
 def test_disabling_and_enabling_again(provider: CoveoExtensionProvider, clean_emulator: EmulatorHandle) -> None:
     created = provider.create(checked(provider))
     disabled = provider.update(created.id, created.outs, checked(provider, enabled=False))
-    assert disabled.outs["enabled"] is False and stored_extensions(clean_emulator)[0]["enabled"] is False
+    assert disabled.outs["enabled"] is False and coveo_extensions(clean_emulator)[0]["enabled"] is False
     enabled = provider.update(created.id, disabled.outs, checked(provider))
-    assert enabled.outs["enabled"] is True and stored_extensions(clean_emulator)[0]["enabled"] is True
+    assert enabled.outs["enabled"] is True and coveo_extensions(clean_emulator)[0]["enabled"] is True
 
 
 def test_a_new_timeout_alone_is_set_without_a_put(
@@ -49,7 +50,7 @@ def test_a_new_timeout_alone_is_set_without_a_put(
     created = provider.create(checked(provider))
     clean_emulator.admin.clear_requests()
     updated = provider.update(created.id, created.outs, checked(provider, execution_timeout=20))
-    assert updated.outs["execution_timeout"] == 20 and stored_extensions(clean_emulator)[0]["timeout"] == 20
+    assert updated.outs["execution_timeout"] == 20 and coveo_extensions(clean_emulator)[0]["timeout"] == 20
     assert f"PUT {EXTENSION}" not in vendor_calls(clean_emulator)
 
 
@@ -61,7 +62,7 @@ def test_an_extension_auto_disabled_is_enabled_again_by_the_next_update(
     clean_emulator.admin.auto_disable(clean_emulator.coveo_organization_id, created.id)
     refreshed = provider.read(created.id, created.outs)
     updated = provider.update(created.id, refreshed.outs, inputs)
-    assert updated.outs["enabled"] is True and stored_extensions(clean_emulator)[0]["enabled"] is True
+    assert updated.outs["enabled"] is True and coveo_extensions(clean_emulator)[0]["enabled"] is True
 
 
 def test_updating_an_extension_deleted_behind_pulumi_says_to_refresh(
@@ -83,7 +84,7 @@ def test_an_edited_script_file_is_read_again_and_put(
     news = provider.check({}, {"name": "cleaner", "script_path": str(script)}).inputs
     assert provider.diff(created.id, created.outs, news).changes is True
     updated = provider.update(created.id, created.outs, news)
-    assert stored_extensions(clean_emulator)[0]["content"] == "log('v2')\n"
+    assert coveo_extensions(clean_emulator)[0]["content"] == "log('v2')\n"
     assert updated.outs["content_sha256"] == news["content_sha256"] and "content" not in updated.outs
 
 

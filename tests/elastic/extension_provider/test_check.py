@@ -16,9 +16,8 @@ from pulumi_search_extensions._inputs import UNKNOWN, is_unknown
 from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle
 from support.calls import vendor_calls
+from support.files import make_zip
 from support.providers import configured_provider, elastic_stack_config
-
-from ..helpers import make_zip
 
 
 def _inputs(**overrides: Any) -> dict[str, Any]:

@@ -13,10 +13,12 @@ from pulumi_search_extensions.elastic.extension_provider.errors import ElasticEx
 from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle
 from support.calls import fault_rule, vendor_calls
+from support.files import make_zip
 from support.providers import configured_provider, elastic_stack_config
+from support.remote import elastic_extensions
 from support.servers import serve_directory
 
-from ..helpers import EXTENSION_ROUTE, EXTENSIONS_ROUTE, checked, elastic_extensions, make_zip
+from ..helpers import EXTENSION_ROUTE, EXTENSIONS_ROUTE, checked
 
 
 def test_create_with_file_path_posts_then_uploads_and_records_the_file(

@@ -9,8 +9,9 @@ from pulumi_search_extensions.elastic.extension_provider.errors import ElasticEx
 from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle
 from support.providers import configured_provider
+from support.remote import elastic_extensions
 
-from ..helpers import checked, elastic_extensions
+from ..helpers import checked
 
 
 def test_delete_removes_the_extension_and_a_second_delete_counts_as_done(

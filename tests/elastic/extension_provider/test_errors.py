@@ -20,8 +20,9 @@ from pulumi_search_extensions.elastic.extension_provider.errors import explain
 from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle
 from support.providers import configured_provider, elastic_stack_config
+from support.remote import elastic_extensions
 
-from ..helpers import checked, elastic_extensions
+from ..helpers import checked
 
 ENDPOINT = "https://ece.example.com:12443/api/v1"
 

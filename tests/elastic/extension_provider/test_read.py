@@ -11,10 +11,11 @@ from pulumi_search_extensions.elastic.client import ElasticClient, ExtensionRequ
 from pulumi_search_extensions.elastic.extension_provider.errors import ElasticExtensionError
 from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle, run_emulator
+from support.files import make_zip
 from support.providers import configured_provider
 from support.servers import serve_directory
 
-from ..helpers import checked, make_zip
+from ..helpers import checked
 
 
 def _created(provider: ElasticExtensionProvider, **inputs: Any) -> tuple[str, dict[str, Any], dict[str, Any]]:

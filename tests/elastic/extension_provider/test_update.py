@@ -13,9 +13,11 @@ from pulumi_search_extensions.elastic.extension_provider.errors import ElasticEx
 from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle
 from support.calls import vendor_calls
+from support.files import make_zip
+from support.remote import elastic_extensions
 from support.servers import serve_directory
 
-from ..helpers import EXTENSION_ROUTE, checked, elastic_extensions, make_zip
+from ..helpers import EXTENSION_ROUTE, checked
 
 
 def _created(provider: ElasticExtensionProvider, **inputs: Any) -> tuple[str, dict[str, Any]]:
