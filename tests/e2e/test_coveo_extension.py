@@ -111,7 +111,7 @@ def test_adopt_with_a_secret_key_argument_then_auto_disable_drift_and_destroy(
     stack = new_stack(
         extension_program(
             keywords=True,
-            adopt_id=existing.id,
+            adopt_id=existing["id"],
             organization_id=clean_emulator.coveo_organization_id,
             host=clean_emulator.url,
             api_key=clean_emulator.coveo_api_key,
@@ -128,7 +128,7 @@ def test_adopt_with_a_secret_key_argument_then_auto_disable_drift_and_destroy(
     assert "ciphertext" in resource["outputs"]["api_key"] and "ciphertext" in resource["inputs"]["api_key"]
 
     # The service disables the extension: refresh records it (still no plaintext key), up enables it again.
-    clean_emulator.admin.auto_disable(clean_emulator.coveo_organization_id, existing.id)
+    clean_emulator.admin.auto_disable(clean_emulator.coveo_organization_id, existing["id"])
     stack.refresh(on_output=quiet)
     assert clean_emulator.coveo_api_key not in json.dumps(saved_state(stack))
     assert stack.preview(on_output=quiet).change_summary == {"update": 1, "same": 1}

@@ -63,10 +63,10 @@ def test_a_stack_deployed_before_content_sha256_plans_no_change_then_shrinks_at_
     values = {
         "{{host}}": clean_emulator.url,
         "{{stack}}": stack.name,
-        "{{extension_id}}": model.id,
-        "{{version_id}}": model.version_id,
-        "{{created_date}}": iso_from_epoch_ms(model.created_date),
-        "{{last_modified}}": iso_from_epoch_ms(model.last_modified),
+        "{{extension_id}}": model["id"],
+        "{{version_id}}": model["versionId"],
+        "{{created_date}}": iso_from_epoch_ms(model["createdDate"]),
+        "{{last_modified}}": iso_from_epoch_ms(model["lastModified"]),
     }
     text = FIXTURE.read_text(encoding="utf-8")
     for placeholder, value in values.items():
