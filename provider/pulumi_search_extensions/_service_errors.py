@@ -52,6 +52,21 @@ def unreachable(exc: ApiError, origin: str, hint: str = "check the setting and t
     return f"could not reach {exc.base_url} (from {origin}): {exc.message}; {hint}"
 
 
+def transient(exc: ApiError, service: str, config: str) -> str | None:
+    """The fix for a failure that may pass by itself (throttling, a 5xx, no answer in time), or None.
+
+    `config` is the vendor's stack config namespace (`coveo`, `ec`), where `retryBudget` and `timeout` live.
+    """
+    if exc.status == 429 or (exc.status is not None and exc.status >= 500):
+        return (
+            f"{service} is throttling or failing right now; run the command again later, or give calls more time "
+            f"with stack config `{config}:retryBudget` (seconds)."
+        )
+    if exc.is_connection_error:
+        return f"No answer in time: run the command again, or raise stack config `{config}:timeout` (seconds)."
+    return None
+
+
 def shaped(action: str, exc: ApiError, fix: str | None) -> str:
     """`<action> failed: <the service's answer in one line>`, then the fix on its own line."""
     head = f"{action} failed: {exc}"

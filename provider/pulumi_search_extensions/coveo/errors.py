@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._http import ApiError
-from .._service_errors import ServiceError, unreachable
+from .._service_errors import ServiceError, transient, unreachable
 from .._settings import setting_origin
 from .connection import API_KEY, ORGANIZATION_ID, CoveoConnectionError, base_url_origin
 
@@ -47,14 +47,7 @@ def fix(exc: ApiError, privilege: str, props: Mapping[str, Any] | None = None) -
             f"exist at {exc.base_url or 'this host'} (from {base_url_origin(props, exc.base_url)}); check the id "
             "and the region or host."
         )
-    if exc.status == 429 or (exc.status is not None and exc.status >= 500):
-        return (
-            "Coveo is throttling or failing right now; run the command again later, or give calls more time "
-            "with stack config `coveo:retryBudget` (seconds)."
-        )
-    if exc.is_connection_error:
-        return "No answer in time: run the command again, or raise stack config `coveo:timeout` (seconds)."
-    return None
+    return transient(exc, "Coveo", "coveo")
 
 
 def describe(exc: ApiError, props: Mapping[str, Any] | None = None, *, privilege: str) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..._http import ApiError
-from ..._service_errors import ServiceError, shaped, unreachable
+from ..._service_errors import ServiceError, shaped, transient, unreachable
 from ..._settings import setting_origin
 from .. import connection
 from ..client import ElasticClient, Extension, has_error_code
@@ -105,14 +105,7 @@ def fix(error: ApiError, props: Mapping[str, Any]) -> str | None:
         )
     if error.status == 409:
         return "Someone changed the extension at the same time; run the command again."
-    if error.status == 429 or (error.status is not None and error.status >= 500):
-        return (
-            "Elastic is throttling or failing right now; run the command again later, or give calls more time "
-            "with stack config `ec:retryBudget` (seconds)."
-        )
-    if error.is_connection_error:
-        return "No answer in time: run the command again, or raise stack config `ec:timeout` (seconds)."
-    return None
+    return transient(error, "Elastic", "ec")
 
 
 def _configured_limit_mb(props: Mapping[str, Any]) -> str:
