@@ -10,7 +10,7 @@ import requests
 
 from pulumi_search_extensions.emulator import run_emulator
 from pulumi_search_extensions.emulator.elastic import ElasticApiError, ElasticBackend
-from pulumi_search_extensions.emulator.elastic.models import ExtensionRequest
+from pulumi_search_extensions.emulator.elastic.models import ExtensionFields
 
 from .elastic_api import ElasticApi
 
@@ -45,8 +45,8 @@ def _with_file(backend: ElasticBackend, extension_id: str, content: bytes) -> No
 
 def _populated(files_dir: Path) -> ElasticBackend:
     backend = _backend(files_dir)
-    bundle = backend.create_extension(ExtensionRequest("bundle", "bundle", "8.*", description="with a file"))
-    plugin = backend.create_extension(ExtensionRequest("plugin", "plugin", "8.11.3"))
+    bundle = backend.create_extension(ExtensionFields("bundle", "bundle", "8.*", description="with a file"))
+    plugin = backend.create_extension(ExtensionFields("plugin", "plugin", "8.11.3"))
     _with_file(backend, bundle.id, b"PK bundle")
     backend.create_deployment("search-prod", [bundle.id, plugin.id])
     return backend
@@ -112,8 +112,8 @@ def test_every_change_is_reported_and_reads_are_not(tmp_path: Path) -> None:
     changes = ChangeCounter()
     backend = _backend(tmp_path, changes)
 
-    extension = backend.create_extension(ExtensionRequest("b", "bundle", "*"))
-    backend.update_extension(extension.id, ExtensionRequest("c", "bundle", "*"))
+    extension = backend.create_extension(ExtensionFields("b", "bundle", "*"))
+    backend.update_extension(extension.id, ExtensionFields("c", "bundle", "*"))
     _with_file(backend, extension.id, b"PK")
     deployment = backend.create_deployment("d", [extension.id])
     backend.update_deployment(deployment.id, "e", [])

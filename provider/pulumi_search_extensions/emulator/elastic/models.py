@@ -103,8 +103,8 @@ class StoredFile:
 
 
 @dataclass(frozen=True)
-class ExtensionRequest:
-    """A validated CreateExtensionRequest or UpdateExtensionRequest."""
+class ExtensionFields:
+    """The validated fields of a CreateExtensionRequest or UpdateExtensionRequest (the API's names for the bodies)."""
 
     name: str
     extension_type: ExtensionType
@@ -203,7 +203,7 @@ class DeploymentRecord:
         return {"id": self.id, "name": self.name, "extension_ids": list(self.extension_ids)}
 
 
-def parse_extension_request(body: Any, *, check_version: bool = True) -> ExtensionRequest:
+def parse_extension_request(body: Any, *, check_version: bool = True) -> ExtensionFields:
     """Validate a CreateExtensionRequest / UpdateExtensionRequest body, reporting every problem.
 
     `check_version=False` leaves the version-for-type rule to the caller: an update checks the
@@ -264,7 +264,7 @@ def parse_extension_request(body: Any, *, check_version: bool = True) -> Extensi
     # A missing required field is always among the problems; the None checks are for the type checker.
     if problems or name is None or extension_type is None or version is None:
         raise ElasticApiError(400, problems)
-    return ExtensionRequest(name, extension_type, version, description, download_url)
+    return ExtensionFields(name, extension_type, version, description, download_url)
 
 
 def version_problem(version: str, extension_type: ExtensionType) -> ErrorElement | None:
@@ -367,7 +367,7 @@ class ElasticBackend:
         with self._lock:
             return [d.id for d in self._using(extension_id)][:10_000]
 
-    def create_extension(self, request: ExtensionRequest) -> ExtensionRecord:
+    def create_extension(self, request: ExtensionFields) -> ExtensionRecord:
         """Create an extension; with a download_url the file is fetched first.  Blocking."""
         with downloaded(request.download_url, self._files) as fetched, self._lock:
             extension_id = self._new_extension_id()
@@ -387,7 +387,7 @@ class ElasticBackend:
         self._on_change()
         return record
 
-    def update_extension(self, extension_id: str, request: ExtensionRequest) -> ExtensionRecord:
+    def update_extension(self, extension_id: str, request: ExtensionFields) -> ExtensionRecord:
         """Replace name, version, description and download_url; the type is kept.  Blocking.
 
         The service keeps `extension_type` fixed after creation and ignores a changed one without
