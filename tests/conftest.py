@@ -1,4 +1,5 @@
-"""Fixtures shared by every test: the emulator as a real server process."""
+"""Fixtures shared by every test: the emulator as a real server process; the Pulumi stack fixtures
+(`new_stack`, `pulumi_command`, `pulumi_env`) of `support.pulumi_fixtures`, registered here once."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from pulumi.dynamic.config import Config
 
 from pulumi_search_extensions._settings import remember_stack_config
 from pulumi_search_extensions._toolchain import find_language_host
+
+pytest_plugins = ("support.pulumi_fixtures",)
 
 if TYPE_CHECKING:
     from pulumi_search_extensions.emulator import EmulatorHandle

@@ -6,7 +6,7 @@
 - `servers`: loopback HTTP servers (a folder for `download_url`, or a test's own handler);
 - `files`: bundle zips;
 - `stacks`: the one Automation API stack factory (tests, `bench/`, `scripts/demo.py`);
-- `pulumi_fixtures`: the pytest fixtures over `stacks` (registered by the conftest of tests/e2e and tests/soak);
+- `pulumi_fixtures`: the pytest fixtures over `stacks` (registered once, by tests/conftest.py);
 - `state`, `state_vs_emulator`: reading a Pulumi state, and comparing it with what the emulator holds.
 
 Imported as `support.<module>`: pytest puts `tests/` on `sys.path`; `bench/_common.py` and `scripts/demo.py`
