@@ -12,7 +12,7 @@ import pytest
 from pulumi_search_extensions import ElasticExtension, ElasticExtensionArgs
 from pulumi_search_extensions.elastic.extension import default_extension_name
 from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
-from pulumi_search_extensions.elastic.extension_provider.schema import COMPUTED_KEYS, SECRET_KEYS
+from pulumi_search_extensions.elastic.extension_provider.schema import OUTPUT_ONLY_FIELDS, SECRET_FIELDS
 from support.providers import configured_provider
 
 from .helpers import checked
@@ -69,5 +69,5 @@ def test_every_output_of_the_provider_is_an_argument_or_a_property_the_resource_
     outs = provider.create(checked(provider, file_path=str(zip_file))).outs or {}
 
     arguments = {field.name for field in fields(ElasticExtensionArgs)}
-    assert set(outs) == arguments | set(COMPUTED_KEYS)
-    assert not arguments & set(COMPUTED_KEYS) and set(SECRET_KEYS) <= arguments
+    assert set(outs) == arguments | set(OUTPUT_ONLY_FIELDS)
+    assert not arguments & set(OUTPUT_ONLY_FIELDS) and set(SECRET_FIELDS) <= arguments

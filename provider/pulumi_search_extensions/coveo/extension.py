@@ -12,7 +12,7 @@ import pulumi.dynamic
 
 from . import stages
 from .extension_provider import CoveoExtensionProvider
-from .extension_provider.schema import OUTPUT_ONLY_FIELDS
+from .extension_provider.schema import OUTPUT_ONLY_FIELDS, SECRET_FIELDS
 
 __all__ = ["CoveoExtension", "CoveoExtensionArgs"]
 
@@ -131,15 +131,16 @@ class CoveoExtension(pulumi.dynamic.Resource, module="coveo", name="Extension"):
         props: dict[str, Any] = {key: getattr(args, key) for key in _ARG_NAMES}
         if props["name"] is None:
             props["name"] = resource_name
-        if props["api_key"] is not None:
-            props["api_key"] = pulumi.Output.secret(props["api_key"])
+        for key in SECRET_FIELDS:
+            if props[key] is not None:
+                props[key] = pulumi.Output.secret(props[key])
         if props["script_path"] is not None:
             # Absolute, so that the provider process (whatever its directory) reads the program's file.
             props["script_path"] = pulumi.Output.from_input(props["script_path"]).apply(
                 lambda path: os.path.abspath(path) if isinstance(path, str) and path.strip() else path
             )
         props.update(dict.fromkeys(OUTPUT_ONLY_FIELDS))
-        secret_outputs = pulumi.ResourceOptions(additional_secret_outputs=["api_key"])
+        secret_outputs = pulumi.ResourceOptions(additional_secret_outputs=list(SECRET_FIELDS))
         super().__init__(
             CoveoExtensionProvider(), resource_name, props, pulumi.ResourceOptions.merge(opts, secret_outputs)
         )

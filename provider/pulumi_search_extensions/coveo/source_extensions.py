@@ -12,6 +12,7 @@ import pulumi.dynamic
 
 from . import stages
 from .source_extensions_provider import CoveoSourceExtensionsProvider
+from .source_extensions_provider.schema import SECRET_FIELDS
 
 __all__ = [
     "CoveoAppliedExtensionArgs",
@@ -216,10 +217,11 @@ class CoveoSourceExtensions(pulumi.dynamic.Resource, module="coveo", name="Sourc
         props["pre_conversion"] = _stage_list(props["pre_conversion"])
         props["post_conversion"] = _stage_list(props["post_conversion"])
         props["item_types"] = _each(props["item_types"], _group)
-        if props["api_key"] is not None:
-            props["api_key"] = pulumi.Output.secret(props["api_key"])
+        for key in SECRET_FIELDS:
+            if props[key] is not None:
+                props[key] = pulumi.Output.secret(props[key])
         props["previous_map"] = None
-        secret_outputs = pulumi.ResourceOptions(additional_secret_outputs=["api_key"])
+        secret_outputs = pulumi.ResourceOptions(additional_secret_outputs=list(SECRET_FIELDS))
         super().__init__(
             CoveoSourceExtensionsProvider(),
             resource_name,

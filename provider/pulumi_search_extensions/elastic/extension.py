@@ -11,7 +11,7 @@ import pulumi
 from pulumi.dynamic import Resource
 
 from .extension_provider.provider import ElasticExtensionProvider
-from .extension_provider.schema import COMPUTED_KEYS, SECRET_KEYS
+from .extension_provider.schema import OUTPUT_ONLY_FIELDS, SECRET_FIELDS
 
 __all__ = ["ElasticExtension", "ElasticExtensionArgs"]
 
@@ -115,11 +115,11 @@ class ElasticExtension(Resource, module="elastic", name="Extension"):
             props["file_path"] = pulumi.Output.from_input(props["file_path"]).apply(
                 lambda path: _absolute(path) if path else path
             )
-        for key in SECRET_KEYS:
+        for key in SECRET_FIELDS:
             if props[key] is not None:
                 props[key] = pulumi.Output.secret(props[key])
-        props.update(dict.fromkeys(COMPUTED_KEYS))
-        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=list(SECRET_KEYS))
+        props.update(dict.fromkeys(OUTPUT_ONLY_FIELDS))
+        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=list(SECRET_FIELDS))
         super().__init__(
             ElasticExtensionProvider(), resource_name, props, pulumi.ResourceOptions.merge(opts, secret_opts)
         )

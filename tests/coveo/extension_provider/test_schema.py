@@ -6,15 +6,14 @@ import dataclasses
 
 from pulumi_search_extensions.coveo.extension import CoveoExtensionArgs
 from pulumi_search_extensions.coveo.extension_provider.schema import (
-    DECLARED_FIELDS,
     DEFAULTS,
     KEPT_INPUTS,
     MODEL_FIELDS,
     OUTPUT_ONLY_FIELDS,
     REPLACE_FIELDS,
+    UPDATE_FIELDS,
     CoveoExtensionProperties,
 )
-from pulumi_search_extensions.coveo.properties import defaults
 
 
 def test_every_argument_is_a_declared_property_and_no_output_is_an_argument() -> None:
@@ -26,7 +25,7 @@ def test_every_argument_is_a_declared_property_and_no_output_is_an_argument() ->
 def test_the_key_lists_follow_from_the_declaration() -> None:
     assert REPLACE_FIELDS == ("organization_id", "host")
     assert MODEL_FIELDS == ("name", "description", "content_sha256", "required_data_streams", "api_version")
-    assert (*MODEL_FIELDS, "enabled", "execution_timeout") == DECLARED_FIELDS
+    assert (*MODEL_FIELDS, "enabled", "execution_timeout", "api_key") == UPDATE_FIELDS
     assert set(KEPT_INPUTS) == {"organization_id", "host", "region", "api_key", "adopt_id", "script_path"}
     assert DEFAULTS == {
         "description": "",
@@ -35,8 +34,3 @@ def test_the_key_lists_follow_from_the_declaration() -> None:
         "enabled": True,
         "execution_timeout": 5,
     }
-
-
-def test_each_reading_of_the_defaults_is_a_fresh_copy() -> None:
-    first, second = defaults(CoveoExtensionProperties), defaults(CoveoExtensionProperties)
-    assert first == second and first["required_data_streams"] is not second["required_data_streams"]

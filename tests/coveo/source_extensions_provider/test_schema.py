@@ -6,11 +6,11 @@ import dataclasses
 
 from pulumi_search_extensions.coveo.source_extensions import CoveoAppliedExtensionArgs, CoveoSourceExtensionsArgs
 from pulumi_search_extensions.coveo.source_extensions_provider.schema import (
-    DECLARED_FIELDS,
     FLAGS,
     KEPT_INPUTS,
     REPLACE_FIELDS,
     STAGE_KEYS,
+    UPDATE_FIELDS,
     CoveoSourceExtensionsProperties,
 )
 
@@ -24,6 +24,6 @@ def test_every_argument_is_a_declared_property_and_the_adopted_map_only_an_outpu
 
 def test_the_key_lists_follow_from_the_declaration() -> None:
     assert REPLACE_FIELDS == ("source_id", "organization_id", "host")
-    assert DECLARED_FIELDS == ("pre_conversion", "post_conversion", "item_types")
+    assert UPDATE_FIELDS == ("pre_conversion", "post_conversion", "item_types", "api_key")
     assert FLAGS == ("rebuild", "adopt", "allow_duplicates")
     assert set(KEPT_INPUTS) == {"source_id", "organization_id", "host", "region", "api_key", *FLAGS}

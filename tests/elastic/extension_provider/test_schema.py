@@ -1,29 +1,34 @@
-"""The properties of an ElasticExtension, declared once in `schema.ExtensionProperties`: what each one is."""
+"""The properties of an ElasticExtension, declared once in `schema.ElasticExtensionProperties`: what each one is."""
 
 from __future__ import annotations
 
 from dataclasses import fields
 
+from pulumi_search_extensions.elastic.client import ExtensionRequest
 from pulumi_search_extensions.elastic.extension import ElasticExtensionArgs
 from pulumi_search_extensions.elastic.extension_provider import schema
 
 
 def test_a_new_type_or_endpoint_replaces_the_extension_and_credentials_are_secrets() -> None:
-    assert schema.REPLACE_KEYS == ("extension_type", "endpoint")
-    assert schema.SECRET_KEYS == ("api_key", "password")
+    assert schema.REPLACE_FIELDS == ("extension_type", "endpoint")
+    assert schema.SECRET_FIELDS == ("api_key", "password")
 
 
 def test_the_inputs_are_the_arguments_plus_the_file_hash_that_check_computes() -> None:
     arguments = tuple(field.name for field in fields(ElasticExtensionArgs))
 
-    assert sorted(schema.INPUT_KEYS) == sorted((*arguments, "file_sha256"))
-    assert set(schema.METADATA_KEYS) < set(schema.INPUT_KEYS)
-    assert ("file_sha256", *schema.OUTPUT_ONLY_KEYS) == schema.COMPUTED_KEYS
-    assert schema.OUTPUT_ONLY_KEYS == ("extension_id", "url", "file_size", "file_last_modified", "deployments")
+    assert sorted(schema.INPUT_FIELDS) == sorted((*arguments, "file_sha256"))
+    assert set(schema.MODEL_FIELDS) < set(schema.INPUT_FIELDS)
+    reported = ("extension_id", "url", "file_size", "file_last_modified", "deployments")
+    assert ("file_sha256", *reported) == schema.OUTPUT_ONLY_FIELDS  # no program sets them
+
+
+def test_the_body_sent_on_create_and_update_is_exactly_the_client_request() -> None:
+    assert tuple(field.name for field in fields(ExtensionRequest)) == schema.MODEL_FIELDS
 
 
 def test_diff_compares_every_input_but_adopt_id() -> None:
-    assert tuple(key for key in schema.INPUT_KEYS if key != "adopt_id") == schema.DIFF_KEYS
+    assert tuple(key for key in schema.INPUT_FIELDS if key != "adopt_id") == schema.DIFF_FIELDS
 
 
 def test_an_absent_value_compares_as_its_default_and_a_blank_path_as_absent() -> None:

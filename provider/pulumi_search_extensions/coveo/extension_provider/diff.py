@@ -9,11 +9,8 @@ from pulumi.dynamic import DiffResult
 
 from ..._inputs import changed_keys, is_unknown
 from .create import note_existing_extension
-from .schema import DECLARED_FIELDS, REPLACE_FIELDS
+from .schema import REPLACE_FIELDS, UPDATE_FIELDS
 from .script import with_content_sha256
-
-UPDATE_FIELDS = (*DECLARED_FIELDS, "api_key")
-"""In-place changes. A new `api_key` argument changes no remote field, but the stored outputs must follow it."""
 
 
 def _adopts_another(extension_id: str, news: Mapping[str, Any]) -> bool:

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from ..._properties import defaults, names, prop
 from ..client import Extension
-from ..properties import defaults, names, prop
 from .script import script_of, sha256_text
 
 DATA_STREAMS = ("BODY_TEXT", "BODY_HTML", "THUMBNAIL", "DOCUMENT_DATA", "BODY_MARKDOWN")
@@ -22,7 +22,7 @@ DEFAULT_EXECUTION_TIMEOUT = 5  # seconds: the service's own default
 
 @dataclass(frozen=True)
 class CoveoExtensionProperties:
-    """Every property of a CoveoExtension (its arguments and outputs), declared once; see `properties.Property`."""
+    """Every property of a CoveoExtension (its arguments and outputs), declared once; see `_properties.Property`."""
 
     name: str = field(metadata=prop(sent=True))
     description: str = field(metadata=prop(sent=True, default=""))
@@ -41,7 +41,7 @@ class CoveoExtensionProperties:
     host: str = field(metadata=prop(kept=True, replaces=True))
     """Where the extension lives: with `organization_id`, a change means a new extension elsewhere."""
     region: str | None = field(metadata=prop(kept=True))
-    api_key: str | None = field(metadata=prop(kept=True, secret=True))
+    api_key: str | None = field(metadata=prop(kept=True, credential=True, secret=True))
     extension_id: str = field(metadata=prop(output_only=True))
     version_id: str = field(metadata=prop(output_only=True))
     created_date: str = field(metadata=prop(output_only=True))
@@ -57,8 +57,11 @@ MODEL_FIELDS = names(CoveoExtensionProperties, lambda p: p.sent)
 """Declared fields sent in the EditExtensionModel of a create or an update, the script by its hash: what
 is compared with the service's model to decide whether to send one."""
 
-DECLARED_FIELDS = names(CoveoExtensionProperties, lambda p: p.declared)
-"""Every field the program declares about the extension itself (a change is an in-place update)."""
+UPDATE_FIELDS = names(CoveoExtensionProperties, lambda p: p.declared or p.credential)
+"""In-place changes. A new `api_key` argument changes no remote field, but the stored outputs must follow it."""
+
+SECRET_FIELDS = names(CoveoExtensionProperties, lambda p: p.secret)
+"""Secrets in the state, in outputs as in inputs."""
 
 REPLACE_FIELDS = names(CoveoExtensionProperties, lambda p: p.replaces)
 """Where the extension lives: a change means a new extension elsewhere."""

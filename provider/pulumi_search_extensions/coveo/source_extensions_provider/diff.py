@@ -8,7 +8,7 @@ from typing import Any
 from pulumi.dynamic import DiffResult
 
 from ..._inputs import changed_keys
-from .schema import DECLARED_FIELDS, REPLACE_FIELDS
+from .schema import REPLACE_FIELDS, UPDATE_FIELDS
 
 
 def diff(id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
@@ -17,7 +17,7 @@ def diff(id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResu
     The flags (`rebuild`, `adopt`, `allow_duplicates`) only say how to apply the map and never cause a diff.
     """
     replaces = changed_keys(olds, news, REPLACE_FIELDS)
-    updates = changed_keys(olds, news, (*DECLARED_FIELDS, "api_key"))
+    updates = changed_keys(olds, news, UPDATE_FIELDS)
     return DiffResult(
         changes=bool(replaces or updates),
         replaces=replaces,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..._inputs import is_unknown
-from ..properties import names, prop
+from ..._properties import names, prop
 
 STAGES = {"pre_conversion": "preConversionExtensions", "post_conversion": "postConversionExtensions"}
 """The two stage lists: our property name -> the Source API's name."""
@@ -18,7 +18,7 @@ DEFAULT_ACTION_ON_ERROR = "SKIP_EXTENSION"
 
 @dataclass(frozen=True)
 class CoveoSourceExtensionsProperties:
-    """Every property of a CoveoSourceExtensions (arguments and outputs), declared once; see `properties.Property`."""
+    """Every property of a CoveoSourceExtensions (arguments and outputs), declared once; see `_properties.Property`."""
 
     source_id: str = field(metadata=prop(kept=True, replaces=True))
     pre_conversion: list[dict[str, Any]] = field(metadata=prop(declared=True, default=[]))
@@ -31,7 +31,7 @@ class CoveoSourceExtensionsProperties:
     organization_id: str = field(metadata=prop(kept=True, replaces=True))
     host: str = field(metadata=prop(kept=True, replaces=True))
     region: str | None = field(metadata=prop(kept=True))
-    api_key: str | None = field(metadata=prop(kept=True, secret=True))
+    api_key: str | None = field(metadata=prop(kept=True, credential=True, secret=True))
     previous_map: dict[str, Any] | None = field(metadata=prop(output_only=True))
     """The map the source had when it was adopted, put back at delete."""
 
@@ -50,8 +50,11 @@ class CoveoAppliedExtensionProperties:
 STAGE_KEYS = names(CoveoAppliedExtensionProperties, lambda p: True)
 """The fields of a stage entry, `extension_id` first."""
 
-DECLARED_FIELDS = names(CoveoSourceExtensionsProperties, lambda p: p.declared)
-"""What the program declares about the map: a change is an in-place PUT."""
+UPDATE_FIELDS = names(CoveoSourceExtensionsProperties, lambda p: p.declared or p.credential)
+"""In-place changes. A new `api_key` argument changes no remote field, but the stored outputs must follow it."""
+
+SECRET_FIELDS = names(CoveoSourceExtensionsProperties, lambda p: p.secret)
+"""Secrets in the state, in outputs as in inputs."""
 
 REPLACE_FIELDS = names(CoveoSourceExtensionsProperties, lambda p: p.replaces)
 """Which map is managed: a change means another source's map."""

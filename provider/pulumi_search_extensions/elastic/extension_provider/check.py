@@ -22,7 +22,7 @@ from .schema import (
     BUNDLE_VERSION_PATTERN,
     DEFAULTS,
     EXTENSION_TYPES,
-    INPUT_KEYS,
+    INPUT_FIELDS,
     NAME_PATTERN,
     PLUGIN_VERSION_PATTERN,
 )
@@ -35,7 +35,7 @@ def check(olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResult:
 
     `olds` (the previous inputs) play no part: every value is validated as declared now.
     """
-    inputs = {key: news.get(key) for key in INPUT_KEYS}
+    inputs = {key: news.get(key) for key in INPUT_FIELDS}
     inputs.update((key, default) for key, default in DEFAULTS.items() if inputs[key] is None)
     failures: list[CheckFailure] = []
     failures += _metadata_failures(inputs)

@@ -14,14 +14,14 @@ from pulumi.dynamic import DiffResult
 
 from ..._inputs import changed_keys
 from .create import note_existing_extension
-from .schema import DIFF_KEYS, REPLACE_KEYS, normalized
+from .schema import DIFF_FIELDS, REPLACE_FIELDS, normalized
 
 
 def diff(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
     """Changed input fields; `replaces` names the fields that force a new extension."""
     note_existing_extension(extension_id, olds)  # never adopted by a create of this run
-    old_values = {key: normalized(key, olds.get(key)) for key in DIFF_KEYS}
-    new_values = {key: normalized(key, news.get(key)) for key in DIFF_KEYS}
-    changed = changed_keys(old_values, new_values, DIFF_KEYS)
-    replaces = [key for key in changed if key in REPLACE_KEYS]
+    old_values = {key: normalized(key, olds.get(key)) for key in DIFF_FIELDS}
+    new_values = {key: normalized(key, news.get(key)) for key in DIFF_FIELDS}
+    changed = changed_keys(old_values, new_values, DIFF_FIELDS)
+    replaces = [key for key in changed if key in REPLACE_FIELDS]
     return DiffResult(changes=bool(changed), replaces=replaces, stables=[], delete_before_replace=False)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..._inputs import is_unknown
+from ..._properties import defaults, names, prop
 from ..client import Extension, ExtensionRequest
 
 EXTENSION_TYPES = ("bundle", "plugin")
@@ -18,82 +19,59 @@ BUNDLE_VERSION_PATTERN = re.compile(r"\*|\d+\.\*|\d+\.\d+\.\*|\d+\.\d+\.\d+")
 
 
 @dataclass(frozen=True)
-class Property:
-    """What a property of the resource is, beyond its name and type (the metadata of its field).
-
-    Attributes:
-        replaces: a change needs a new extension.
-        secret: a secret in the state, in outputs as in inputs.
-        output_only: reported by the service; never an input, never compared by diff.
-        argument: a program may set it (False for what check computes, such as the file's hash).
-        compared: diff compares it (False for what only matters at creation).
-        blank_is_absent: "" means the same as no value.
-    """
-
-    replaces: bool = False
-    secret: bool = False
-    output_only: bool = False
-    argument: bool = True
-    compared: bool = True
-    blank_is_absent: bool = False
-
-
-def _prop(default: Any = None, **meta: bool) -> Any:
-    return field(default=default, metadata={"property": Property(**meta)})
-
-
-def _output(**meta: bool) -> Any:
-    return _prop(output_only=True, argument=False, compared=False, **meta)
-
-
-@dataclass(frozen=True)
-class ExtensionProperties:
-    """Every property of an `ElasticExtension`, declared once; the key tuples below follow from it.
-
-    A field's default is what an absent value means (diff compares it, check fills it in).
-    """
+class ElasticExtensionProperties:
+    """Every property of an `ElasticExtension` (its arguments and outputs), declared once; see
+    `_properties.Property`. The key tuples below are read off it."""
 
     # What the service stores, sent in full by create and update (the fields of `ExtensionRequest`).
-    name: str | None = _prop()
+    name: str = field(metadata=prop(sent=True))
     # The API ignores a type change: a new one needs a new extension.
-    extension_type: str | None = _prop(replaces=True)
-    version: str | None = _prop()
-    description: str = _prop("")
-    download_url: str | None = _prop(blank_is_absent=True)
+    extension_type: str = field(metadata=prop(sent=True, replaces=True))
+    version: str = field(metadata=prop(sent=True))
+    description: str = field(metadata=prop(sent=True, default=""))
+    download_url: str | None = field(metadata=prop(sent=True, blank_is_absent=True))
     # Where the file comes from and what it is: check hashes `file_path` (a changed file plans an update).
-    file_path: str | None = _prop(blank_is_absent=True)
-    file_sha256: str | None = _prop(argument=False, blank_is_absent=True)
+    file_path: str | None = field(metadata=prop(declared=True, blank_is_absent=True))
+    file_sha256: str | None = field(metadata=prop(declared=True, output_only=True, blank_is_absent=True))
     # Only matters at creation (like Pulumi's `import` option): later changes are ignored.
-    adopt_id: str | None = _prop(compared=False, blank_is_absent=True)
+    adopt_id: str | None = field(metadata=prop(kept=True, blank_is_absent=True))
     # How to reach the service. `endpoint` is resolved by check (argument, config or environment) and the
     # object lives at one endpoint; credentials are stored only when they were resource arguments.
-    endpoint: str | None = _prop(replaces=True)
-    api_key: str | None = _prop(secret=True)
-    username: str | None = _prop(blank_is_absent=True)
-    password: str | None = _prop(secret=True)
-    insecure: bool | None = _prop()
+    endpoint: str = field(metadata=prop(kept=True, replaces=True))
+    api_key: str | None = field(metadata=prop(kept=True, credential=True, secret=True))
+    username: str | None = field(metadata=prop(kept=True, credential=True, blank_is_absent=True))
+    password: str | None = field(metadata=prop(kept=True, credential=True, secret=True))
+    insecure: bool | None = field(metadata=prop(kept=True, credential=True))
     # What the service reports.
-    extension_id: str | None = _output()
-    url: str | None = _output()
-    file_size: int | None = _output()
-    file_last_modified: str | None = _output()
-    deployments: tuple[str, ...] | None = _output()
+    extension_id: str = field(metadata=prop(output_only=True))
+    url: str = field(metadata=prop(output_only=True))
+    file_size: int | None = field(metadata=prop(output_only=True))
+    file_last_modified: str | None = field(metadata=prop(output_only=True))
+    deployments: list[str] = field(metadata=prop(output_only=True))
 
 
-def _keys(where: Callable[[Property], bool]) -> tuple[str, ...]:
-    return tuple(item.name for item in fields(ExtensionProperties) if where(item.metadata["property"]))
+MODEL_FIELDS = names(ElasticExtensionProperties, lambda p: p.sent)
+"""The fields of the create / update body (`ExtensionRequest`): a change of one is a metadata POST."""
 
+INPUT_FIELDS = names(ElasticExtensionProperties, lambda p: p.input)
+"""What `check` returns: the arguments, and the file's hash it computes."""
 
-METADATA_KEYS = tuple(item.name for item in fields(ExtensionRequest))
-INPUT_KEYS = _keys(lambda prop: not prop.output_only)
-OUTPUT_ONLY_KEYS = _keys(lambda prop: prop.output_only)
-# The outputs no program sets: `ElasticExtension` registers them empty, the provider fills them.
-COMPUTED_KEYS = _keys(lambda prop: not prop.argument)
-SECRET_KEYS = _keys(lambda prop: prop.secret)
-REPLACE_KEYS = _keys(lambda prop: prop.replaces)
-DIFF_KEYS = _keys(lambda prop: prop.compared)
-DEFAULTS = {item.name: item.default for item in fields(ExtensionProperties) if item.default is not None}
-_BLANK_IS_ABSENT = _keys(lambda prop: prop.blank_is_absent)
+DIFF_FIELDS = names(ElasticExtensionProperties, lambda p: p.compared)
+"""What diff compares (all inputs but `adopt_id`, which only matters at creation)."""
+
+REPLACE_FIELDS = names(ElasticExtensionProperties, lambda p: p.replaces)
+"""A change means a new extension: the type (the API ignores a change), or another installation."""
+
+OUTPUT_ONLY_FIELDS = names(ElasticExtensionProperties, lambda p: p.output_only)
+"""The outputs no program sets: `ElasticExtension` registers them empty, the provider fills them."""
+
+SECRET_FIELDS = names(ElasticExtensionProperties, lambda p: p.secret)
+"""Secrets in the state, in outputs as in inputs."""
+
+DEFAULTS = defaults(ElasticExtensionProperties)
+"""What an absent argument means (description "")."""
+
+_BLANK_IS_ABSENT = names(ElasticExtensionProperties, lambda p: p.blank_is_absent)
 
 DRIFT_MARK = "drifted"
 
@@ -148,7 +126,7 @@ def file_drift(recorded: Mapping[str, Any], remote: Extension) -> str | None:
 
 def outputs(props: Mapping[str, Any], remote: Extension) -> dict[str, Any]:
     """The outputs: every input as stored, with the service's metadata, plus the output-only fields."""
-    outs: dict[str, Any] = {key: props.get(key) for key in INPUT_KEYS}
+    outs: dict[str, Any] = {key: props.get(key) for key in INPUT_FIELDS}
     outs.update(
         name=remote.name,
         extension_type=remote.extension_type,
@@ -166,4 +144,4 @@ def outputs(props: Mapping[str, Any], remote: Extension) -> dict[str, Any]:
 
 def inputs_of(outs: Mapping[str, Any]) -> dict[str, Any]:
     """The input fields of a set of outputs (what refresh reports as the resource's inputs)."""
-    return {key: outs.get(key) for key in INPUT_KEYS}
+    return {key: outs.get(key) for key in INPUT_FIELDS}

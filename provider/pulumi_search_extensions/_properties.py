@@ -1,0 +1,87 @@
+"""A resource's properties declared once: a frozen dataclass whose field metadata says what each property is.
+
+Each provider's `schema.py` declares one `<Resource>Properties` class with a `field(metadata=prop(...))` per
+property (argument or output, in Python names). The key lists its operations use (what is sent, what diff
+compares, what replaces, what is only an output, which are secret, the defaults `check` fills in) are read off
+that class with `names` and `defaults`, so a property is added, or changes kind, in one place. The class is a
+declaration: it is never instantiated. The same vocabulary serves every vendor.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import Any
+
+NO_DEFAULT: Any = object()
+"""The `default` of a property `check` does not fill in."""
+
+
+@dataclass(frozen=True)
+class Property:
+    """What one property is.
+
+    Attributes:
+        sent: part of the body sent to the service on create and update (so `sent` implies `declared`).
+        declared: a field of the remote object the program declares: diff compares it, a change is an update.
+        kept: an input that is not part of the remote object, carried from inputs to outputs as given.
+        replaces: a change means another remote object: the resource is replaced.
+        credential: how the provider signs in: a change calls nothing, but the outputs must follow it (an
+            in-place update that only rewrites the state).
+        secret: stored only when the program passed it, and then as a secret.
+        output_only: never a resource argument: the service's answer, or a value `check` computes (a hash).
+        blank_is_absent: "" means the same as no value (an optional URL, path or id).
+        default: what `check` fills in when the program leaves the property out (the service's own default).
+    """
+
+    sent: bool = False
+    declared: bool = False
+    kept: bool = False
+    replaces: bool = False
+    credential: bool = False
+    secret: bool = False
+    output_only: bool = False
+    blank_is_absent: bool = False
+    default: Any = NO_DEFAULT
+
+    @property
+    def compared(self) -> bool:
+        """Whether diff compares it: a change is an update (declared, credential) or a replacement."""
+        return self.declared or self.replaces or self.credential
+
+    @property
+    def input(self) -> bool:
+        """Whether `check` returns it: an argument, or a declared value `check` computes."""
+        return self.declared or self.kept or self.replaces or self.credential
+
+
+def prop(
+    *,
+    sent: bool = False,
+    declared: bool = False,
+    kept: bool = False,
+    replaces: bool = False,
+    credential: bool = False,
+    secret: bool = False,
+    output_only: bool = False,
+    blank_is_absent: bool = False,
+    default: Any = NO_DEFAULT,
+) -> dict[str, Property]:
+    """The metadata of a field of a properties class: `field(metadata=prop(...))`."""
+    meta = Property(sent, declared or sent, kept, replaces, credential, secret, output_only, blank_is_absent, default)
+    return {"property": meta}
+
+
+def _props(properties: type) -> list[tuple[str, Property]]:
+    return [(f.name, f.metadata["property"]) for f in fields(properties) if "property" in f.metadata]
+
+
+def names(properties: type, which: Callable[[Property], bool]) -> tuple[str, ...]:
+    """The names of the properties `which` selects, in declaration order."""
+    return tuple(name for name, meta in _props(properties) if which(meta))
+
+
+def defaults(properties: type) -> dict[str, Any]:
+    """What `check` fills in for each property with a default (fresh copies: lists are never shared)."""
+    return {name: copy.deepcopy(meta.default) for name, meta in _props(properties) if meta.default is not NO_DEFAULT}
