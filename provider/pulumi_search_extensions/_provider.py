@@ -11,7 +11,7 @@ sessions are resolved inside the provider process, from `configure()` and at cal
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -32,13 +32,31 @@ from ._settings import remember_stack_config
 Props = dict[str, Any]
 
 
+class Changes(DiffResult):
+    """What a diff found, by property: the dynamic provider host reads it as the `DiffResult` it is, the
+    provider plugin as a detailed diff (which property changes, and which of them replaces).
+
+    Attributes:
+        updates: properties whose change is applied in place (those that replace are in `replaces` only).
+    """
+
+    def __init__(self, updates: Sequence[str], replaces: Sequence[str], *, delete_before_replace: bool) -> None:
+        super().__init__(
+            changes=bool(updates or replaces),
+            replaces=list(replaces),
+            stables=[],
+            delete_before_replace=delete_before_replace,
+        )
+        self.updates = [key for key in updates if key not in replaces]
+
+
 @dataclass(frozen=True)
 class Operations:
     """The six operations of one resource, each a function in its own module of the provider package."""
 
     check: Callable[[Props, Props], CheckResult]
     """(olds, news): validates and normalizes the inputs without any API call."""
-    diff: Callable[[str, Props, Props], DiffResult]
+    diff: Callable[[str, Props, Props], Changes]
     """(id, olds, news): what changes, and whether it replaces."""
     create: Callable[[Props], CreateResult]
     """(props): creates the remote object, leaving nothing behind on failure."""

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pulumi.dynamic import DiffResult
-
 from ..._inputs import changed_keys, is_unknown
+from ..._provider import Changes
 from .create import note_existing_extension
 from .schema import REPLACE_FIELDS, UPDATE_FIELDS
 from .script import with_content_sha256
@@ -21,7 +20,7 @@ def _adopts_another(extension_id: str, news: Mapping[str, Any]) -> bool:
     return is_unknown(adopt_id) or adopt_id != extension_id
 
 
-def diff(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
+def diff(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Changes:
     """A new organization or host replaces the extension; any other declared change is an in-place update.
 
     Output-only fields (status, dates, version, used_by) and `region` (already folded into `host`) never
@@ -34,9 +33,5 @@ def diff(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) ->
     if _adopts_another(extension_id, news):
         replaces.append("adopt_id")
     updates = changed_keys(olds, news, UPDATE_FIELDS)
-    return DiffResult(
-        changes=bool(replaces or updates),
-        replaces=replaces,
-        stables=[],
-        delete_before_replace=False,  # names need not be unique: create the new one, then delete the old
-    )
+    # Names need not be unique: create the new one, then delete the old.
+    return Changes(updates, replaces, delete_before_replace=False)

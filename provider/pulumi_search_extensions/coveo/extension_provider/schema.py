@@ -47,7 +47,17 @@ class CoveoExtensionProperties:
     created_date: str = field(metadata=prop(output_only=True))
     last_modified: str = field(metadata=prop(output_only=True))
     status: dict[str, Any] = field(metadata=prop(output_only=True))
-    used_by: list[dict[str, str]] = field(metadata=prop(output_only=True))
+    used_by: list[CoveoExtensionUseProperties] = field(metadata=prop(output_only=True))
+
+
+@dataclass(frozen=True)
+class CoveoExtensionUseProperties:
+    """A source that runs the extension (an entry of `used_by`)."""
+
+    source_id: str = field(metadata=prop())
+    """The id of the source."""
+    source_name: str = field(metadata=prop())
+    """The name of the source."""
 
 
 DEFAULTS = defaults(CoveoExtensionProperties)

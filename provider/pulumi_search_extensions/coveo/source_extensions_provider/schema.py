@@ -21,9 +21,9 @@ class CoveoSourceExtensionsProperties:
     """Every property of a CoveoSourceExtensions (arguments and outputs), declared once; see `_properties.Property`."""
 
     source_id: str = field(metadata=prop(kept=True, replaces=True))
-    pre_conversion: list[dict[str, Any]] = field(metadata=prop(declared=True, default=[]))
-    post_conversion: list[dict[str, Any]] = field(metadata=prop(declared=True, default=[]))
-    item_types: dict[str, dict[str, Any]] = field(metadata=prop(declared=True, default={}))
+    pre_conversion: list[CoveoAppliedExtensionProperties] = field(metadata=prop(declared=True, default=[]))
+    post_conversion: list[CoveoAppliedExtensionProperties] = field(metadata=prop(declared=True, default=[]))
+    item_types: dict[str, CoveoItemTypeExtensionsProperties] = field(metadata=prop(declared=True, default={}))
     rebuild: bool = field(metadata=prop(kept=True, default=False))
     """How to apply the map, not part of it (like `adopt` and `allow_duplicates`): never the cause of a diff."""
     adopt: bool = field(metadata=prop(kept=True, default=False))
@@ -45,6 +45,14 @@ class CoveoAppliedExtensionProperties:
     parameters: dict[str, str] = field(metadata=prop(default={}))
     action_on_error: str = field(metadata=prop(default=DEFAULT_ACTION_ON_ERROR))
     version_id: str | None = field(metadata=prop())
+
+
+@dataclass(frozen=True)
+class CoveoItemTypeExtensionsProperties:
+    """The stage lists of one item type (the map's `items`)."""
+
+    pre_conversion: list[CoveoAppliedExtensionProperties] = field(metadata=prop(default=[]))
+    post_conversion: list[CoveoAppliedExtensionProperties] = field(metadata=prop(default=[]))
 
 
 STAGE_KEYS = names(CoveoAppliedExtensionProperties, lambda p: True)

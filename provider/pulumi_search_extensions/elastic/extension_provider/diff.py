@@ -10,18 +10,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pulumi.dynamic import DiffResult
-
 from ..._inputs import changed_keys
+from ..._provider import Changes
 from .create import note_existing_extension
 from .schema import DIFF_FIELDS, REPLACE_FIELDS, normalized
 
 
-def diff(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
+def diff(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Changes:
     """Changed input fields; `replaces` names the fields that force a new extension."""
     note_existing_extension(extension_id, olds)  # never adopted by a create of this run
     old_values = {key: normalized(key, olds.get(key)) for key in DIFF_FIELDS}
     new_values = {key: normalized(key, news.get(key)) for key in DIFF_FIELDS}
     changed = changed_keys(old_values, new_values, DIFF_FIELDS)
     replaces = [key for key in changed if key in REPLACE_FIELDS]
-    return DiffResult(changes=bool(changed), replaces=replaces, stables=[], delete_before_replace=False)
+    return Changes(changed, replaces, delete_before_replace=False)

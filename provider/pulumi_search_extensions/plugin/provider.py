@@ -1,0 +1,153 @@
+"""`SearchExtensionsProvider`: the engine's provider protocol, answered by the dynamic resources' operations.
+
+Every call is turned into the operation's plain snake_case props (`values.py`), handed to the same function the
+dynamic provider calls (`<vendor>/<resource>_provider/<op>.py`, in a worker thread: the operations block on
+HTTP and the engine sends calls in parallel), and its answer turned back. What only a provider plugin can
+say, it says: a detailed diff (which property changes, which replaces), secrets marked per property.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pulumi.provider.experimental import provider as rpc
+from pulumi.provider.experimental.property_value import PropertyValue
+
+from .._inputs import without_long_values
+from .._properties import names
+from .config import remember_plugin_config
+from .resources import PluginResource, camel, resource_for
+from .schema import schema_json
+from .values import from_engine, secret_names, to_engine
+
+
+async def _within(
+    timeout: float, operation: Callable[..., Any], *args: Any, undo: Callable[..., Any] | None = None
+) -> Any:
+    """Runs a blocking operation in a worker thread, bounded by the resource's `customTimeouts` if any.
+
+    A thread cannot be stopped: after a time-out the operation goes on, but the engine hears of the failure at
+    once. A create that still succeeds after its time-out is undone (`undo(id, outs)`), so the failed create
+    leaves nothing behind that no state records.
+    """
+    work = asyncio.ensure_future(asyncio.to_thread(operation, *args))
+    if not timeout:
+        return await work
+    try:
+        return await asyncio.wait_for(asyncio.shield(work), timeout)
+    except TimeoutError:
+        if undo is not None:
+            work.add_done_callback(lambda done: _undo_late_create(done, undo))
+        raise TimeoutError(f"did not finish within its custom time-out of {timeout:g} s") from None
+
+
+def _undo_late_create(done: asyncio.Future[Any], undo: Callable[..., Any]) -> None:
+    if done.cancelled() or done.exception() is not None:
+        return
+    result = done.result()
+    # A plain thread: the undo must run even if the event loop is busy or shutting down.
+    threading.Thread(target=undo, args=(str(result.id), dict(result.outs or {})), daemon=False).start()
+
+
+def _secrets(resource: PluginResource, *sent: Mapping[str, PropertyValue]) -> frozenset[str]:
+    """The properties to store as secrets: those the model declares secret, and any the program sent as one."""
+    declared = frozenset(names(resource.properties, lambda p: p.secret))
+    return declared.union(*(secret_names(values, resource.properties) for values in sent))
+
+
+class SearchExtensionsProvider(rpc.Provider):
+    """The `search-extensions` provider plugin: Coveo extensions, Coveo source extension maps, Elastic extensions."""
+
+    async def get_schema(self, request: rpc.GetSchemaRequest) -> rpc.GetSchemaResponse:
+        """The package schema, generated from the typed models."""
+        return rpc.GetSchemaResponse(schema=schema_json())
+
+    async def check_config(self, request: rpc.CheckRequest) -> rpc.CheckResponse:
+        """Accepts the configuration as given: each setting is validated where a resource uses it."""
+        return rpc.CheckResponse(inputs=dict(request.new_inputs), failures=[])
+
+    async def diff_config(self, request: rpc.DiffRequest) -> rpc.DiffResponse:
+        """A configuration change never replaces resources (each stores where it lives)."""
+        return rpc.DiffResponse(changes=False)
+
+    async def configure(self, request: rpc.ConfigureRequest) -> rpc.ConfigureResponse:
+        """Keeps the configuration in process memory, as the dynamic provider keeps stack config."""
+        remember_plugin_config(request.variables, request.args)
+        # No preview calls of create/update: the engine plans with the checked inputs, outputs unknown.
+        return rpc.ConfigureResponse(accept_secrets=True, supports_preview=False, accept_resources=False)
+
+    async def check(self, request: rpc.CheckRequest) -> rpc.CheckResponse:
+        """Validates and normalizes the inputs without any API call (the same `check` as the dynamic resource)."""
+        resource = resource_for(request.type)
+        olds = from_engine(request.old_inputs, resource.properties)
+        news = from_engine(request.new_inputs, resource.properties)
+        # What the dynamic resource's constructor does before its provider sees the inputs.
+        if resource.default_name is not None and news.get("name") in (None, ""):
+            news["name"] = resource.default_name(request.name)
+        for key in resource.local_paths:
+            if isinstance(news.get(key), str) and news[key].strip():
+                news[key] = os.path.abspath(news[key])
+        result = without_long_values(await asyncio.to_thread(resource.operations.check, olds, news), news)
+        failures = [rpc.CheckFailure(camel(f.property) if f.property else "", f.reason) for f in result.failures]
+        inputs = to_engine(result.inputs or {}, resource.properties, _secrets(resource, request.new_inputs))
+        return rpc.CheckResponse(inputs=inputs, failures=failures)
+
+    async def diff(self, request: rpc.DiffRequest) -> rpc.DiffResponse:
+        """What changes, property by property, and which of the changes replace the remote object."""
+        resource = resource_for(request.type)
+        olds = from_engine(request.old_state, resource.properties)
+        news = from_engine(request.new_inputs, resource.properties)
+        ignored = set(request.ignore_changes or ())
+        changes = await asyncio.to_thread(resource.operations.diff, request.resource_id, olds, news)
+        replaces = [key for key in changes.replaces or () if camel(key) not in ignored]
+        updates = [key for key in changes.updates if camel(key) not in ignored]
+        detailed = {camel(key): rpc.PropertyDiff(rpc.PropertyDiffKind.UPDATE, input_diff=True) for key in updates}
+        detailed.update(
+            {camel(key): rpc.PropertyDiff(rpc.PropertyDiffKind.UPDATE_REPLACE, input_diff=True) for key in replaces}
+        )
+        return rpc.DiffResponse(
+            changes=bool(detailed),
+            replaces=[camel(key) for key in replaces],
+            delete_before_replace=bool(changes.delete_before_replace),
+            diffs=list(detailed),
+            detailed_diff=detailed,
+        )
+
+    async def create(self, request: rpc.CreateRequest) -> rpc.CreateResponse:
+        """Creates (or adopts) the remote object, exactly once; nothing left behind on failure."""
+        resource = resource_for(request.type)
+        props = from_engine(request.properties, resource.properties)
+        result = await _within(request.timeout, resource.operations.create, props, undo=resource.operations.delete)
+        outs = to_engine(result.outs or {}, resource.properties, _secrets(resource, request.properties))
+        return rpc.CreateResponse(resource_id=str(result.id), properties=outs)
+
+    async def read(self, request: rpc.ReadRequest) -> rpc.ReadResponse:
+        """The object as the service has it now (refresh, and `pulumi import`, which gives only the id)."""
+        resource = resource_for(request.type)
+        props = from_engine(request.properties, resource.properties)
+        result = await asyncio.to_thread(resource.operations.read, request.resource_id, props)
+        if not result.id:
+            return rpc.ReadResponse(resource_id="")
+        secrets = _secrets(resource, request.properties, request.inputs)
+        outs = to_engine(result.outs or {}, resource.properties, secrets)
+        inputs = to_engine(getattr(result, "inputs", None) or {}, resource.properties, secrets)
+        return rpc.ReadResponse(resource_id=str(result.id), properties=outs, inputs=inputs)
+
+    async def update(self, request: rpc.UpdateRequest) -> rpc.UpdateResponse:
+        """Applies the declared state in place and returns the refreshed outputs."""
+        resource = resource_for(request.type)
+        olds = from_engine(request.olds, resource.properties)
+        news = from_engine(request.news, resource.properties)
+        result = await _within(request.timeout, resource.operations.update, request.resource_id, olds, news)
+        outs = to_engine(result.outs or {}, resource.properties, _secrets(resource, request.news))
+        return rpc.UpdateResponse(properties=outs)
+
+    async def delete(self, request: rpc.DeleteRequest) -> None:
+        """Deletes the remote object; already gone counts as deleted."""
+        resource = resource_for(request.type)
+        props = from_engine(request.properties, resource.properties)
+        await _within(request.timeout, resource.operations.delete, request.resource_id, props)
