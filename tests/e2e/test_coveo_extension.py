@@ -7,8 +7,6 @@ after a console edit, refresh, in-place update, replacement, adopt, the secret k
 from __future__ import annotations
 
 import json
-import urllib.parse
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pulumi
@@ -19,6 +17,7 @@ from pulumi_search_extensions import CoveoExtension, CoveoExtensionArgs
 from support.calls import vendor_calls
 from support.remote import coveo_api, coveo_extensions
 from support.stacks import StackFactory, quiet
+from support.state import saved_state
 
 if TYPE_CHECKING:
     from pulumi_search_extensions.emulator import EmulatorHandle
@@ -43,14 +42,6 @@ def extension_program(*, keywords: bool = False, **args: Any) -> auto.PulumiFn:
         pulumi.export("enabled", extension.enabled)
 
     return program
-
-
-def saved_state(stack: auto.Stack) -> dict[str, Any]:
-    """The stack's state file as the file backend stores it (`export_stack()` would decrypt the secrets)."""
-    backend = Path(urllib.parse.urlparse(stack.workspace.env_vars["PULUMI_BACKEND_URL"]).path)
-    [state_file] = backend.glob(f".pulumi/stacks/*/{stack.name}.json")
-    state: dict[str, Any] = json.loads(state_file.read_text())
-    return state
 
 
 def test_lifecycle_preview_up_noop_drift_refresh_update_replace_destroy(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import urllib.parse
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from pulumi import automation as auto
@@ -87,3 +89,11 @@ def managed_resources(deployment: Mapping[str, Any]) -> list[dict[str, Any]]:
 def resources_by_name(stack: auto.Stack) -> dict[str, dict[str, Any]]:
     """Our resources in the stack's state, by resource name (outputs unwrapped)."""
     return {r["name"]: r for r in managed_resources(stack.export_stack().deployment or {})}
+
+
+def saved_state(stack: auto.Stack) -> dict[str, Any]:
+    """The stack's state file as a file backend stores it: secrets as ciphertext (`export_stack()` decrypts them)."""
+    backend = Path(urllib.parse.urlparse(stack.workspace.env_vars["PULUMI_BACKEND_URL"]).path)
+    [state_file] = backend.glob(f".pulumi/stacks/*/{stack.name}.json")
+    state: dict[str, Any] = json.loads(state_file.read_text())
+    return state

@@ -36,8 +36,7 @@ class ConfigKey:
     @property
     def name(self) -> str:
         """The plugin's key (without the `search-extensions:` namespace), e.g. `coveoOrganizationId`."""
-        namespace, key = self.stack_key.split(":", 1)
-        return namespace + key[:1].upper() + key[1:]
+        return plugin_key(self.stack_key).split(":", 1)[1]
 
 
 def _setting(setting: Setting, what: str, *, secret: bool = False, kind: str = "string") -> ConfigKey:
@@ -78,6 +77,13 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     _setting(elastic.UPLOAD_TIMEOUT, "Seconds one upload may take", kind="number"),
     *_http("ec", "Elastic"),
 )
+
+
+def plugin_key(stack_key: str) -> str:
+    """The plugin's config key (with its namespace) of a dynamic resources' key: `coveo:host` ->
+    `search-extensions:coveoHost`."""
+    namespace, key = stack_key.split(":", 1)
+    return f"{PACKAGE}:{namespace}{key[:1].upper()}{key[1:]}"
 
 
 def remember_plugin_config(variables: Mapping[str, str], args: Mapping[str, PropertyValue]) -> None:

@@ -31,26 +31,34 @@ async def _within(
     """Runs a blocking operation in a worker thread, bounded by the resource's `customTimeouts` if any.
 
     A thread cannot be stopped: after a time-out the operation goes on, but the engine hears of the failure at
-    once. A create that still succeeds after its time-out is undone (`undo(id, outs)`), so the failed create
-    leaves nothing behind that no state records.
+    once. A create that still succeeds after its time-out is undone by its own thread (`undo(id, outs)`), so
+    the failed create leaves nothing behind that no state records; the plugin's process waits for that thread
+    before it exits.
     """
-    work = asyncio.ensure_future(asyncio.to_thread(operation, *args))
     if not timeout:
-        return await work
+        return await asyncio.to_thread(operation, *args)
+    lock = threading.Lock()
+    abandoned, finished = threading.Event(), threading.Event()
+
+    def run() -> Any:
+        result = operation(*args)
+        with lock:
+            finished.set()
+            late = abandoned.is_set()
+        if late and undo is not None:
+            undo(str(result.id), dict(result.outs or {}))
+        return result
+
+    work = asyncio.ensure_future(asyncio.to_thread(run))
     try:
         return await asyncio.wait_for(asyncio.shield(work), timeout)
     except TimeoutError:
-        if undo is not None:
-            work.add_done_callback(lambda done: _undo_late_create(done, undo))
+        with lock:
+            if not finished.is_set():
+                abandoned.set()
+        if not abandoned.is_set():
+            return await work  # finished just in time
         raise TimeoutError(f"did not finish within its custom time-out of {timeout:g} s") from None
-
-
-def _undo_late_create(done: asyncio.Future[Any], undo: Callable[..., Any]) -> None:
-    if done.cancelled() or done.exception() is not None:
-        return
-    result = done.result()
-    # A plain thread: the undo must run even if the event loop is busy or shutting down.
-    threading.Thread(target=undo, args=(str(result.id), dict(result.outs or {})), daemon=False).start()
 
 
 def _secrets(resource: PluginResource, *sent: Mapping[str, PropertyValue]) -> frozenset[str]:

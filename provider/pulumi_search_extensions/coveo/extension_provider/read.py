@@ -11,7 +11,7 @@ from pulumi.dynamic import ReadResult
 from ..._http import ApiError
 from ..._service_errors import clear_errors
 from ..client import CoveoClient
-from ..connection import resolve_connection
+from ..connection import checked_connection_inputs, resolve_connection
 from .errors import explain, is_gone
 from .schema import inputs_from_remote, outputs
 
@@ -20,6 +20,8 @@ from .schema import inputs_from_remote, outputs
 def read(extension_id: str, props: Mapping[str, Any]) -> ReadResult:
     """GETs the extension; returns the outputs and the inputs as the service now has them, or no id when gone."""
     client = CoveoClient(resolve_connection(props))
+    # `pulumi import` (provider plugin) reads with nothing recorded: record where it lives, as `check` does.
+    props = {**checked_connection_inputs(props), **props}
     try:
         model = client.get_extension(extension_id)
     except ApiError as exc:

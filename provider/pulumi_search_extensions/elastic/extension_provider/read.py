@@ -22,6 +22,8 @@ def read(extension_id: str, props: Mapping[str, Any]) -> ReadResult:
     what the provider last uploaded gets a `file_sha256` that no program declares: a planned re-upload.
     """
     client = connection.client_for(props)
+    # `pulumi import` (provider plugin) reads with nothing recorded: record where it lives, as `check` does.
+    props = {"endpoint": connection.resolve_endpoint(props), **props}
     remote = get_or_none(client, extension_id)
     if remote is None:
         return ReadResult("", {})
