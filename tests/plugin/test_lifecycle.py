@@ -8,6 +8,7 @@ a dynamic provider cannot do works: a detailed diff in previews, custom time-out
 from __future__ import annotations
 
 import json
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import pulumi
@@ -35,20 +36,17 @@ pytestmark = pytest.mark.e2e
 
 
 def _all_three(
-    source_id: str, description: str = "v1", extension_type: str = "bundle", version: str = "8.*"
+    sdk: ModuleType, source_id: str, description: str = "v1", extension_type: str = "bundle", version: str = "8.*"
 ) -> auto.PulumiFn:
+    """A Python program using the plugin through its generated SDK: one of each resource."""
+
     def program() -> None:
-        extension = resource(COVEO_EXTENSION, "cleaner", {"content": SCRIPT, "description": description})
-        resource(
-            COVEO_SOURCE_EXTENSIONS,
-            "wiring",
-            {"sourceId": source_id, "preConversion": [{"extensionId": extension.id, "parameters": {"mode": "x"}}]},
-        )
-        bundle = resource(
-            ELASTIC_EXTENSION, "synonyms", {"extensionType": extension_type, "version": version, "url": None}
-        )
+        extension = sdk.coveo.Extension("cleaner", content=SCRIPT, description=description)
+        entry = sdk.coveo.AppliedExtensionArgs(extension_id=extension.id, parameters={"mode": "x"})
+        sdk.coveo.SourceExtensions("wiring", source_id=source_id, pre_conversion=[entry])
+        bundle = sdk.elastic.Extension("synonyms", extension_type=extension_type, version=version)
         pulumi.export("coveo_id", extension.id)
-        pulumi.export("elastic_url", bundle.url)  # type: ignore[attr-defined]
+        pulumi.export("elastic_url", bundle.url)
 
     return program
 
@@ -58,12 +56,12 @@ def _ours(stack: auto.Stack) -> list[dict[str, Any]]:
     return [r for r in resources if r["type"].startswith("search-extensions:")]
 
 
-def test_a_program_deploys_all_three_resources_through_the_plugin_with_no_pickled_provider(
-    new_stack: StackFactory, clean_emulator: EmulatorHandle
+def test_a_python_program_deploys_all_three_resources_through_the_plugin_with_no_pickled_provider(
+    new_stack: StackFactory, clean_emulator: EmulatorHandle, python_sdk: ModuleType
 ) -> None:
     source = clean_emulator.admin.create_source(clean_emulator.coveo_organization_id, "web")
     plain, secret = plugin_stack_config(clean_emulator)
-    stack = new_stack(_all_three(source["id"]), config=plain, secrets=secret)
+    stack = new_stack(_all_three(python_sdk, source["id"]), config=plain, secrets=secret)
 
     assert stack.preview(on_output=quiet).change_summary == {"create": 4}
     assert vendor_calls(clean_emulator) == {}  # a preview calls no API
@@ -105,14 +103,16 @@ def test_a_program_deploys_all_three_resources_through_the_plugin_with_no_pickle
 
 
 def test_a_preview_shows_which_properties_change_and_which_replace(
-    new_stack: StackFactory, clean_emulator: EmulatorHandle
+    new_stack: StackFactory, clean_emulator: EmulatorHandle, python_sdk: ModuleType
 ) -> None:
     source = clean_emulator.admin.create_source(clean_emulator.coveo_organization_id, "web")
     plain, secret = plugin_stack_config(clean_emulator)
-    stack = new_stack(_all_three(source["id"]), config=plain, secrets=secret)
+    stack = new_stack(_all_three(python_sdk, source["id"]), config=plain, secrets=secret)
     stack.up(on_output=quiet)
 
-    stack.workspace.program = _all_three(source["id"], description="v2", extension_type="plugin", version="8.11.3")
+    stack.workspace.program = _all_three(
+        python_sdk, source["id"], description="v2", extension_type="plugin", version="8.11.3"
+    )
     events: list[auto.EngineEvent] = []
     preview = stack.preview(on_output=quiet, on_event=events.append, diff=True)
     assert preview.change_summary == {"update": 1, "replace": 1, "same": 2}
