@@ -7,6 +7,9 @@
 # 3. `pulumi-resource-pulumi-python` (the dynamic-provider launcher) is put beside the CLI, and so is the
 #    Python language host `pulumi-language-python` (+ its exec script) when it can be had: already on PATH,
 #    from the Go module proxy, or built from the source folder named by PULUMI_LANGUAGE_PYTHON_SRC.
+# 4. The YAML language host `pulumi-language-yaml` (optional, for `runtime: yaml` programs) is put beside
+#    the CLI: one already on PATH at a fitting version, else built from the Go module proxy at
+#    $PULUMI_YAML_VERSION (about a minute) and cached. When it cannot be had, the script says so and goes on.
 #
 # Usage: scripts/install-pulumi.sh [TOOLS_DIR]    (default: <repo>/.tools)
 set -euo pipefail
@@ -14,6 +17,8 @@ set -euo pipefail
 PULUMI_VERSION="${PULUMI_VERSION:-v3.259.0}"
 # Commit of the v3.259.0 release tag: the language host module has no tags of its own.
 LANGHOST_COMMIT="${LANGHOST_COMMIT:-0ac56e876614}"
+# github.com/pulumi/pulumi-yaml: the version the Go module proxy serves here; it works with the CLI above.
+PULUMI_YAML_VERSION="${PULUMI_YAML_VERSION:-v1.25.0}"
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS_DIR="${1:-$REPO_ROOT/.tools}"
 BIN="$TOOLS_DIR/bin"
@@ -25,8 +30,8 @@ die() { printf '[install-pulumi] ERROR: %s\n' "$*" >&2; exit 1; }
 
 want="${PULUMI_VERSION#v}"
 version_of() { "$1" version 2>/dev/null | tr -d 'v[:space:]'; }
-fits() { # a CLI fits when its major.minor is at least the pinned one
-  python3 - "$1" "$want" <<'PY'
+fits() { # a version fits when its major.minor is at least the pinned one ($2, default: the CLI's)
+  python3 - "$1" "${2:-$want}" <<'PY'
 import sys
 have, want = (tuple(int(p) for p in v.split("-")[0].split(".")[:2]) for v in sys.argv[1:3])
 sys.exit(0 if have[0] == want[0] and have >= want else 1)
@@ -171,6 +176,46 @@ GOMOD
     rm -f "$BIN/pulumi-language-python" "$BIN/pulumi-language-python-exec"
     say "pulumi-language-python is not available: plain \`pulumi up\` in a folder needs it; the demo and the tests"
     say "  run programs through the Automation API instead. To build it, set PULUMI_LANGUAGE_PYTHON_SRC to its source."
+  fi
+fi
+
+# --- the YAML language host (optional: only `runtime: yaml` programs need it) --------------------
+# Tried in order: the one already here, one on PATH at a fitting version, a build from the Go module
+# proxy at $PULUMI_YAML_VERSION (about a minute after the CLI's build). A failed build is remembered in
+# a marker file, so later runs (every `make test`) do not wait for it again.
+yaml_want="${PULUMI_YAML_VERSION#v}"
+YAML_LOG="$TOOLS_DIR/yaml-host.log"
+YAML_MISSING="$TOOLS_DIR/yaml-host-$PULUMI_YAML_VERSION.unavailable"
+yaml_version_of() { # the host has no -version flag: read its version from the Go build info it embeds
+  LC_ALL=C grep -aoE $'(pulumi-yaml/pkg/version\\.Version=v?|\tgithub\\.com/pulumi/pulumi-yaml\tv)[0-9]+\\.[0-9]+\\.[0-9]+' "$1" \
+    | sed -n '1s/.*[=v]//p'
+}
+yaml_host_fits() { [[ -x "$1" ]] && yhave="$(yaml_version_of "$1")" && [[ -n "$yhave" ]] && fits "$yhave" "$yaml_want"; }
+
+if yaml_host_fits "$BIN/pulumi-language-yaml"; then
+  say "pulumi-language-yaml $yhave already in $BIN (cached)"
+elif system_yaml="$(PATH="${PATH//$BIN:/}" command -v pulumi-language-yaml 2>/dev/null)" \
+     && [[ "$system_yaml" != "$BIN/pulumi-language-yaml" ]] && yaml_host_fits "$system_yaml"; then
+  say "using pulumi-language-yaml $yhave found at $system_yaml"
+  ln -sf "$system_yaml" "$BIN/pulumi-language-yaml"
+elif [[ -f "$YAML_MISSING" ]]; then
+  say "pulumi-language-yaml is not available (its build failed before, see $YAML_LOG; remove $YAML_MISSING to retry): only YAML programs need it"
+elif ! command -v go >/dev/null 2>&1; then
+  say "pulumi-language-yaml is not available (no Go toolchain to build it with): only YAML programs need it"
+else
+  say "building pulumi-language-yaml $PULUMI_YAML_VERSION from the Go module proxy (about a minute)"
+  ybuild="$BUILD/yaml-host"
+  rm -rf "$ybuild" && mkdir -p "$ybuild"
+  # The flags of Pulumi's own release build; built aside, then moved in, so no one sees half a file.
+  if CGO_ENABLED=0 GOBIN="$ybuild" go install -trimpath \
+       -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=$PULUMI_YAML_VERSION" \
+       "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@$PULUMI_YAML_VERSION" >"$YAML_LOG" 2>&1 \
+     && yaml_host_fits "$ybuild/pulumi-language-yaml"; then
+    mv -f "$ybuild/pulumi-language-yaml" "$BIN/pulumi-language-yaml"
+    say "built $BIN/pulumi-language-yaml ($yhave)"
+  else
+    touch "$YAML_MISSING"
+    say "pulumi-language-yaml could not be built (see $YAML_LOG; remove $YAML_MISSING to retry): only YAML programs need it"
   fi
 fi
 

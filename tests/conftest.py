@@ -13,7 +13,7 @@ import pytest
 from pulumi.dynamic.config import Config
 
 from pulumi_search_extensions._settings import remember_stack_config
-from pulumi_search_extensions._toolchain import find_language_host
+from pulumi_search_extensions._toolchain import YAML_HOST_HINT, find_language_host, find_yaml_host
 
 pytest_plugins = ("support.pulumi_fixtures",)
 
@@ -46,6 +46,19 @@ def language_host() -> Path:
     host = find_language_host(TOOLS_BIN)
     if host is None:
         pytest.skip(NO_LANGUAGE_HOST)
+    return host
+
+
+NO_YAML_HOST = f"needs Pulumi's YAML language host (pulumi-language-yaml) beside the CLI or on PATH: {YAML_HOST_HINT}"
+"""Why a test of a `runtime: yaml` program skips: the one optional tool it needs."""
+
+
+@pytest.fixture(scope="session")
+def yaml_language_host() -> Path:
+    """The YAML language host that plain `pulumi` in a `runtime: yaml` folder needs; skips without it."""
+    host = find_yaml_host(TOOLS_BIN)
+    if host is None:
+        pytest.skip(NO_YAML_HOST)
     return host
 
 

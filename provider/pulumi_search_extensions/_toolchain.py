@@ -4,7 +4,8 @@ The CLI is built into `<repo>/.tools/bin` by `scripts/install-pulumi.sh` (it can
 every machine). Plain `pulumi up` in a folder also needs the Python language host
 `pulumi-language-python`, which that script provides when it can; without it, programs run through the
 Automation API with inline programs, which needs only `pulumi` and the dynamic-provider launcher
-`pulumi-resource-pulumi-python`.
+`pulumi-resource-pulumi-python`. Programs in YAML (`runtime: yaml`) need the YAML language host
+`pulumi-language-yaml`, which that script also puts beside the CLI when it can (it is optional).
 """
 
 from __future__ import annotations
@@ -16,6 +17,16 @@ import sys
 from pathlib import Path
 
 INSTALL_HINT = "run `scripts/install-pulumi.sh` (or `make tools`), or install the Pulumi CLI and put it on PATH"
+
+YAML_HOST_PACKAGE = "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml"
+YAML_HOST_VERSION = "v1.25.0"
+"""The YAML language host `scripts/install-pulumi.sh` builds (its PULUMI_YAML_VERSION): the one the Go module
+proxy serves here, checked with the CLI it builds."""
+
+YAML_HOST_HINT = (
+    "run `scripts/install-pulumi.sh` (or `make tools`; it builds it from the Go module proxy, about a minute), "
+    f"or `go install {YAML_HOST_PACKAGE}@{YAML_HOST_VERSION}` and put `$(go env GOPATH)/bin` on PATH"
+)
 
 
 class PulumiCliMissing(RuntimeError):
@@ -33,11 +44,29 @@ def find_pulumi(tools_bin: Path) -> Path:
     raise PulumiCliMissing(f"the Pulumi CLI was not found in {tools_bin} nor on PATH: {INSTALL_HINT}")
 
 
+def _tool_folders(tools_bin: Path) -> list[Path]:
+    """Where a tool is looked for: `tools_bin` first, then each folder of PATH in order."""
+    return [tools_bin, *(Path(p) for p in os.environ.get("PATH", "").split(os.pathsep) if p)]
+
+
 def find_language_host(tools_bin: Path) -> Path | None:
     """The Python language host (`pulumi-language-python`, with its exec script beside it), or None."""
-    for folder in (tools_bin, *(Path(p) for p in os.environ.get("PATH", "").split(os.pathsep) if p)):
+    for folder in _tool_folders(tools_bin):
         host = folder / "pulumi-language-python"
         if os.access(host, os.X_OK) and (folder / "pulumi-language-python-exec").exists():
+            return host
+    return None
+
+
+def find_yaml_host(tools_bin: Path) -> Path | None:
+    """The YAML language host (`pulumi-language-yaml`) in `tools_bin`, else on PATH, or None.
+
+    The CLI runs it for a `Pulumi.yaml` that says `runtime: yaml`: it takes the one on PATH, else the
+    one beside itself.
+    """
+    for folder in _tool_folders(tools_bin):
+        host = folder / "pulumi-language-yaml"
+        if host.is_file() and os.access(host, os.X_OK):
             return host
     return None
 
