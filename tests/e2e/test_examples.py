@@ -43,7 +43,11 @@ TESTED_HERE = {
     "elastic-download-url",
     "elastic-upload",
 }
-TESTED_ELSEWHERE = {"coveo-source-extensions"}  # tests/e2e/test_coveo_source_extensions.py
+TESTED_ELSEWHERE = {
+    "coveo-source-extensions",  # tests/e2e/test_coveo_source_extensions.py
+    "python-plugin",  # tests/plugin/test_examples.py
+    "yaml-search-extensions",  # tests/plugin/test_examples.py
+}
 
 
 # -- helpers -----------------------------------------------------------------------------------------------
@@ -57,6 +61,12 @@ def example_program(example: str) -> auto.PulumiFn:
         runpy.run_path(str(path), run_name="__main__")
 
     return program
+
+
+def runtime_of(example: str) -> str:
+    """The example's runtime (`python` or `yaml`)."""
+    runtime = yaml.safe_load((EXAMPLES / example / "Pulumi.yaml").read_text())["runtime"]
+    return str(runtime["name"] if isinstance(runtime, dict) else runtime)
 
 
 def project_of(example: str) -> str:
@@ -137,7 +147,8 @@ def test_every_example_folder_is_complete_and_run_by_a_test() -> None:
     assert folders >= TESTED_HERE
     assert folders - TESTED_HERE - TESTED_ELSEWHERE == set(), "an example without a test"
     for folder in folders:
-        for required in ("Pulumi.yaml", "__main__.py", "README.md"):
+        program = () if runtime_of(folder) == "yaml" else ("__main__.py",)  # a YAML program is its Pulumi.yaml
+        for required in ("Pulumi.yaml", *program, "README.md"):
             assert (EXAMPLES / folder / required).is_file(), f"examples/{folder}/{required} is missing"
         assert project_of(folder) == folder
 

@@ -6,8 +6,9 @@ script after `source scripts/env.sh`, against the session's emulator and a loopb
 command goes through the real CLI and Pulumi's Python language host, with the `virtualenv` option of the
 program's `Pulumi.yaml` and its `__main__.py`.
 
-These tests need the Python language host (`pulumi-language-python`); without it they skip and say how
-to get it. The Automation API tests (`test_examples.py`, `test_demo.py`) cover the same programs then.
+These tests need the program's language host (`pulumi-language-python`, or `pulumi-language-yaml` for the
+YAML example); without it they skip and say how to get it. The Automation API tests (`test_examples.py`,
+`test_demo.py`, `tests/plugin/test_examples.py`) cover the same programs then.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from pulumi_search_extensions.emulator import EmulatorHandle
 from support.servers import serve_directory
@@ -84,15 +86,23 @@ def left_on_the_service(emulator: EmulatorHandle) -> list[str]:
     return left
 
 
+def runtime_of(program: str) -> str:
+    """The `runtime` of the program's Pulumi.yaml (`python` or `yaml`)."""
+    runtime = yaml.safe_load((PROGRAMS[program].parent / "Pulumi.yaml").read_text())["runtime"]
+    return str(runtime["name"] if isinstance(runtime, dict) else runtime)
+
+
 @pytest.mark.parametrize("program", sorted(PROGRAMS), ids=lambda p: "root" if p == "." else p)
 def test_the_readme_walkthrough_runs_with_plain_pulumi_in_the_program_folder(
     program: str,
-    language_host: Path,
+    request: pytest.FixtureRequest,
     clean_emulator: EmulatorHandle,
     user_checkout: Path,
     files_url: str,
     tmp_path: Path,
 ) -> None:
+    # The one optional tool each program needs: its language host (the test skips, saying so, without it).
+    request.getfixturevalue({"python": "language_host", "yaml": "yaml_language_host"}[runtime_of(program)])
     steps = walkthrough(PROGRAMS[program])
     env = user_env(tmp_path / "state")
 
@@ -111,6 +121,7 @@ def test_the_readme_walkthrough_runs_with_plain_pulumi_in_the_program_folder(
     failed_at = steps.commands[len(outputs) - 1] if outputs else "(before the first command)"
     assert run.returncode == 0, f"README command failed: {failed_at}\n{output[-6000:]}"
     assert "Python language host" not in output and "language plugin" not in output
+    assert "from $PATH" not in output  # every plugin and host came from where the project puts them
     first_up = steps.index("pulumi up")
     assert "created" in outputs[first_up], outputs[first_up]
     edit_up = outputs[steps.edit_up]
