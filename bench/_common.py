@@ -201,7 +201,10 @@ class CpuMeter:
             for process in me.children(recursive=True):
                 try:
                     if process.pid not in is_provider:
-                        is_provider[process.pid] = "pulumi.dynamic" in process.cmdline()
+                        is_provider[process.pid] = any(
+                            "pulumi.dynamic" in part or "pulumi-resource-search-extensions" in part
+                            for part in process.cmdline()
+                        )
                     if is_provider[process.pid]:
                         times = process.cpu_times()
                         self._provider_cpu[process.pid] = times.user + times.system

@@ -5,6 +5,9 @@ operations through the Automation API and the real CLI, one after the other agai
 
 - `noop`: N `NoopResource`s (a dynamic resource making no HTTP call: the cost of Pulumi itself);
 - `ext`: N/2 `CoveoExtension`s and N/2 `ElasticExtension`s, each with its own small bundle zip;
+- `plugin`: the same N resources with the same inputs, through the provider plugin `search-extensions`
+  (`search-extensions:coveo:Extension`, `search-extensions:elastic:Extension`) instead of the dynamic
+  resources: the same operations behind the engine's provider protocol;
 - `shaped` (diagnostic, `--shaped`): N `ShapedNoopResource`s, no HTTP call either, but with the inputs and
   outputs of the two extension resources (the same property names, similar values). The no-op has one
   property; the extensions have about twenty, and the SDK, the engine and the state pay per property. The
@@ -45,7 +48,7 @@ SIZES = (10, 50, 200)
 QUICK_SIZES = (10, 50)
 LATENCIES_MS = (0, 50)
 OPERATIONS = ("up", "preview", "destroy")
-KINDS = ("noop", "ext")
+KINDS = ("noop", "ext", "plugin")
 PROVIDER_THREADS = 4  # the dynamic provider's thread pool (pulumi/dynamic/__main__.py)
 RATIO_TARGET_0MS = 1.2
 REPEAT = 3
@@ -196,6 +199,30 @@ def extensions_program(n: int, bundles: Sequence[Path]) -> Callable[[], None]:
     return program
 
 
+def plugin_program(n: int, bundles: Sequence[Path]) -> Callable[[], None]:
+    """The resources of `extensions_program`, with the same inputs, through the provider plugin."""
+
+    def program() -> None:
+        for index in range(n // 2):
+            pulumi.CustomResource(
+                "search-extensions:coveo:Extension",
+                f"coveo-{index}",
+                {
+                    "content": COVEO_SCRIPT,
+                    "description": f"bench extension {index}",
+                    "requiredDataStreams": ["BODY_TEXT"],
+                },
+            )
+        for index in range(n - n // 2):
+            pulumi.CustomResource(
+                "search-extensions:elastic:Extension",
+                f"elastic-{index}",
+                {"extensionType": "bundle", "version": "8.*", "filePath": str(bundles[index])},
+            )
+
+    return program
+
+
 def _changes(result: Any) -> dict[str, int]:
     summary = getattr(result, "change_summary", None)
     if summary is None:
@@ -228,10 +255,17 @@ def run_pair(
 
     The order of the kinds alternates with the repetition, so none always gets the warmer caches.
     """
+    from pulumi_search_extensions.plugin.config import plugin_key
+
     plain, secret = emulator.stack_config()
+    # The dynamic resources read `coveo:*` / `ec:*`, the plugin `search-extensions:*`: every stack gets both,
+    # so every kind pays the same configure() cost.
+    plain.update({plugin_key(key): value for key, value in list(plain.items())})
+    secret.update({plugin_key(key): value for key, value in list(secret.items())})
     programs = {
         "noop": lambda: noop_program(n),
         "ext": lambda: extensions_program(n, bundles),
+        "plugin": lambda: plugin_program(n, bundles),
         "shaped": lambda: shaped_program(n, bundles),
     }
     measurements = []
@@ -351,6 +385,7 @@ def tables(measurements: Sequence[Measurement]) -> list[Table]:
     """One table per latency: every (N, op) with baseline, extensions, ratio, calls and the bound."""
     index = _index(measurements)
     has_shaped = any(m.kind == "shaped" for m in measurements)
+    has_plugin = any(m.kind == "plugin" for m in measurements)
     out = []
     for latency_ms in sorted({m.latency_ms for m in measurements}):
         rows = []
@@ -372,6 +407,13 @@ def tables(measurements: Sequence[Measurement]) -> list[Table]:
                     seconds(limit),
                     "yes" if ext.seconds <= limit else "NO",
                 ]
+                if has_plugin:
+                    plugin = index.get(("plugin", latency_ms, n, op))
+                    row += (
+                        [_with_range(plugin), f"{plugin.seconds / noop.seconds:.2f}x", str(plugin.api_calls)]
+                        if plugin
+                        else ["", "", ""]
+                    )
                 if has_shaped:
                     shaped = index.get(("shaped", latency_ms, n, op))
                     row += [_with_range(shaped), f"{ext.seconds / shaped.seconds:.2f}x"] if shaped else ["", ""]
@@ -387,6 +429,11 @@ def tables(measurements: Sequence[Measurement]) -> list[Table]:
                 f"bound: {LATENCY_SLACK} x ideal (the issue's target is `up`; preview and destroy shown against the "
                 "same formula).",
             ]
+        if has_plugin:
+            notes.append(
+                "plugin: the same resources and inputs through the provider plugin; its ratio is to the no-op "
+                "baseline too (`within` is about the dynamic resources)."
+            )
         if has_shaped:
             notes.append(
                 "shaped: the no-op with the extensions' properties (diagnostic); vs shaped: extensions / shaped."
@@ -395,6 +442,7 @@ def tables(measurements: Sequence[Measurement]) -> list[Table]:
             Table(
                 f"Scale at {latency_ms} ms injected latency (N/2 Coveo + N/2 Elastic vs N no-op)",
                 ["N", "op", "no-op", "extensions", "ratio", "API calls", "ideal", "bound", "within"]
+                + (["plugin", "plugin ratio", "plugin calls"] if has_plugin else [])
                 + (["shaped", "vs shaped"] if has_shaped else []),
                 rows,
                 notes,
