@@ -68,13 +68,16 @@ def language_plugins(language: str, build_dir: Path) -> Path:
     if go is None:
         pytest.skip(NO_GO.format(language=language))
     build_dir.mkdir(parents=True, exist_ok=True)
-    built = build_dir / name
+    built = build_dir / "sdkgen"
     if not built.exists():
         version = run([str(pulumi_cli()), "version"], cwd=build_dir).strip()
         ldflags = f"-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version={version}"
         # -mod=readonly: its go.sum is complete, and the build must not edit the repository.
         env = {**os.environ, "GOFLAGS": "-mod=readonly -buildvcs=false", "GOTOOLCHAIN": "local"}
         run([go, "build", "-trimpath", "-ldflags", ldflags, "-o", str(built), "."], cwd=SDKGEN, env=env)
+    # One binary for every language: it reads the language from the name it is started under.
+    if not (build_dir / name).exists():
+        (build_dir / name).symlink_to(built)
     return build_dir
 
 
@@ -84,8 +87,11 @@ def go_env() -> dict[str, str]:
     return {**os.environ, "GOFLAGS": f"{flags} -mod=mod".strip(), "GOTOOLCHAIN": "local"}
 
 
-def gen_sdk(language: str, out: Path, plugins: Path, home: Path) -> Path:
-    """`pulumi package gen-sdk <plugin> --language <language> --out <out>`; returns the SDK's folder."""
+def gen_sdk(language: str, out: Path, plugins: Path, home: Path, *, local: bool = False) -> Path:
+    """`pulumi package gen-sdk <plugin> --language <language> --out <out> [--local]`; returns the SDK's folder.
+
+    `--local` makes an SDK to install from its folder (Node.js: compiled by its own `postinstall`).
+    """
     env = {
         **os.environ,
         "PATH": os.pathsep.join([str(plugins), str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
@@ -93,5 +99,6 @@ def gen_sdk(language: str, out: Path, plugins: Path, home: Path) -> Path:
         "PULUMI_SKIP_UPDATE_CHECK": "true",
     }
     command = [str(pulumi_cli()), "package", "gen-sdk", str(plugin_executable())]
-    run([*command, "--language", language, "--out", str(out)], cwd=out.parent, env=env)
+    command += ["--language", language, "--out", str(out), *(["--local"] if local else [])]
+    run(command, cwd=out.parent, env=env)
     return out / language

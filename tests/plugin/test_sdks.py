@@ -50,6 +50,19 @@ const synonyms = new searchext.elastic.Extension("synonyms", { extensionType: "b
 export const bundleUrl: pulumi.Output<string> = synonyms.url;
 """
 
+TS_CONFIG = {
+    "compilerOptions": {
+        "strict": True,
+        "outDir": "bin",
+        "target": "ES2022",
+        "module": "nodenext",
+        "moduleResolution": "nodenext",
+        "types": ["node"],
+    },
+    "files": ["index.ts"],
+}
+"""A program's tsconfig.json like `pulumi new typescript` makes, strict."""
+
 TS_PROGRAM_MISSING_INPUT = """\
 import * as searchext from "@search-extensions/pulumi";
 
@@ -103,43 +116,57 @@ def _node_toolchain() -> tuple[str, str]:
     return npm, npx
 
 
-def test_the_typescript_sdk_and_a_program_using_it_compile_with_tsc(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def plugins(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the language plugins gen-sdk needs are (built once for this file when none is installed)."""
+    return tmp_path_factory.mktemp("language-plugins")
+
+
+def test_the_typescript_sdk_compiles_with_tsc_against_pulumi_from_npm(tmp_path: Path, plugins: Path) -> None:
     pulumi_cli()  # fails first when the CLI is missing, whatever else is
     npm, npx = _node_toolchain()
-    sdk = gen_sdk("nodejs", tmp_path / "sdk", language_plugins("nodejs", tmp_path / "plugins"), tmp_path / "home")
+    sdk = gen_sdk("nodejs", tmp_path / "sdk", language_plugins("nodejs", plugins), tmp_path / "home")
     package = json.loads((sdk / "package.json").read_text())
     assert package["name"] == package_schema()["language"]["nodejs"]["packageName"]
     assert package["version"] == package_schema()["version"]
 
     run([npm, "install", "--no-audit", "--no-fund", "--save-dev", TYPESCRIPT, NODE_TYPES], cwd=sdk)
-    run([npx, "tsc"], cwd=sdk)
-    assert (sdk / "bin" / "coveo" / "extension.d.ts").is_file()
+    run([npx, "tsc"], cwd=sdk)  # the generated tsconfig.json: strict
+    for module in ("coveo/extension", "coveo/sourceExtensions", "elastic/extension", "provider"):
+        assert (sdk / "bin" / f"{module}.d.ts").is_file(), module
 
-    # A user's program, resolving the package name to the compiled SDK (as after `npm install` of it).
-    program = sdk / "program"
+
+def test_a_typescript_program_declaring_the_three_resources_type_checks(tmp_path: Path, plugins: Path) -> None:
+    pulumi_cli()
+    npm, npx = _node_toolchain()
+    # What a user does: a local SDK, installed into the project from its folder (it compiles itself).
+    sdk = gen_sdk("nodejs", tmp_path / "sdk", language_plugins("nodejs", plugins), tmp_path / "home", local=True)
+    program = tmp_path / "program"
     program.mkdir()
-    tsconfig = {
-        "extends": "../tsconfig.json",
-        "compilerOptions": {"noEmit": True, "paths": {package["name"]: ["../bin/index.d.ts"]}},
-        "files": ["index.ts"],
-    }
-    (program / "tsconfig.json").write_text(json.dumps(tsconfig))
+    (program / "package.json").write_text(json.dumps({"name": "search-infra", "main": "index.ts"}))
+    (program / "tsconfig.json").write_text(json.dumps(TS_CONFIG))
+    install = [npm, "install", "--no-audit", "--no-fund", "--install-links", str(sdk), TYPESCRIPT, NODE_TYPES]
+    run(install, cwd=program)
+    installed = program / "node_modules" / package_schema()["language"]["nodejs"]["packageName"]
+    assert (installed / "bin" / "index.d.ts").is_file(), "the SDK's postinstall did not compile it"
+
     (program / "index.ts").write_text(TS_PROGRAM)
-    run([npx, "tsc", "-p", "program"], cwd=sdk)
+    run([npx, "tsc"], cwd=program)
+    assert (program / "bin" / "index.js").is_file()
 
     # ... and the types are real: leaving out a required input is a compile error naming it.
     (program / "index.ts").write_text(TS_PROGRAM_MISSING_INPUT)
     with pytest.raises(AssertionError, match="Property 'extensionType' is missing"):
-        run([npx, "tsc", "-p", "program"], cwd=sdk)
+        run([npx, "tsc"], cwd=program)
 
 
-def test_the_go_sdk_and_a_program_using_it_build(tmp_path: Path) -> None:
+def test_the_go_sdk_and_a_program_using_it_build(tmp_path: Path, plugins: Path) -> None:
     pulumi_cli()
     go = shutil.which("go")
     if go is None:
         pytest.skip(NO_GO)
     out = tmp_path / "sdk"
-    sdk = gen_sdk("go", out, language_plugins("go", tmp_path / "plugins"), tmp_path / "home")
+    sdk = gen_sdk("go", out, language_plugins("go", plugins), tmp_path / "home")
 
     # The generated packages live at `<module>/go/<name>` of the import base path: that module, here at `out`.
     base = package_schema()["language"]["go"]["importBasePath"]
