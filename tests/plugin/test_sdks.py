@@ -196,5 +196,6 @@ def test_the_go_sdk_and_a_program_using_it_build(tmp_path: Path, plugins: Path) 
     )
     (program / "main.go").write_text(GO_PROGRAM.format(base=base))
     run([go, "mod", "tidy"], cwd=program, env=go_env())
-    run([go, "build", "-o", str(tmp_path / "search-infra"), "."], cwd=program, env=go_env())
+    # -trimpath as the CLI build (scripts/install-pulumi.sh): the Pulumi SDK packages come from its build cache.
+    run([go, "build", "-trimpath", "-o", str(tmp_path / "search-infra"), "."], cwd=program, env=go_env())
     assert (tmp_path / "search-infra").is_file()
