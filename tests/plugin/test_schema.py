@@ -194,7 +194,7 @@ def test_the_provider_is_configured_under_its_own_namespace_with_secret_credenti
 def test_each_sdk_language_is_named() -> None:
     language = SCHEMA["language"]
     assert language["nodejs"]["packageName"] == "@search-extensions/pulumi"
-    assert language["nodejs"]["respectSchemaVersion"] is True  # else package.json says "${VERSION}"
+    assert language["nodejs"]["respectSchemaVersion"] is True  # else "${VERSION}", no version
     assert language["go"]["importBasePath"].endswith("/go/searchextensions")
     assert {"python", "csharp"} <= set(language)
 

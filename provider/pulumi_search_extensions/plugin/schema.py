@@ -153,8 +153,8 @@ def package_schema() -> Json:
         "resources": {token: resource_spec(resource) for token, resource in RESOURCES.items()},
         "types": {token: object_spec(model, documented_by) for model, (token, documented_by) in OBJECT_TYPES.items()},
         "language": {
-            # The schema's version in package.json, not the `${VERSION}` placeholder release pipelines replace:
-            # npm refuses to install a package whose version is not semver.
+            # The schema's version in package.json, not a `${VERSION}` placeholder for a release pipeline to
+            # replace: the SDK reads it back as the plugin version its resources ask the engine for.
             "nodejs": {
                 "packageName": "@search-extensions/pulumi",
                 "dependencies": {"@pulumi/pulumi": "^3.0.0"},
