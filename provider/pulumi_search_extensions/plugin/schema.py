@@ -153,7 +153,13 @@ def package_schema() -> Json:
         "resources": {token: resource_spec(resource) for token, resource in RESOURCES.items()},
         "types": {token: object_spec(model, documented_by) for model, (token, documented_by) in OBJECT_TYPES.items()},
         "language": {
-            "nodejs": {"packageName": "@search-extensions/pulumi", "dependencies": {"@pulumi/pulumi": "^3.0.0"}},
+            # The schema's version in package.json, not a `${VERSION}` placeholder for a release pipeline to
+            # replace: the SDK reads it back as the plugin version its resources ask the engine for.
+            "nodejs": {
+                "packageName": "@search-extensions/pulumi",
+                "dependencies": {"@pulumi/pulumi": "^3.0.0"},
+                "respectSchemaVersion": True,
+            },
             "go": {"importBasePath": "github.com/search-extensions/pulumi-search-extensions/sdk/go/searchextensions"},
             "python": {"packageName": "pulumi_search_extensions_sdk"},
             "csharp": {"rootNamespace": "SearchExtensions", "packageReferences": {"Pulumi": "3.*"}},
