@@ -5,15 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-from pulumi_search_extensions._toolchain import find_pulumi
-from support.stacks import TOOLS_BIN
-
-PLUGIN = Path(sys.executable).parent / "pulumi-resource-search-extensions"
+from .sdks import gen_sdk, language_plugins
 
 
 @pytest.fixture(scope="session")
@@ -21,11 +17,10 @@ def python_sdk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]
     """`pulumi_search_extensions_sdk`: `pulumi package gen-sdk <plugin> --language python`, installed into a
     folder of its own (never into the project's environment) and imported from there."""
     root = tmp_path_factory.mktemp("python-sdk")
-    pulumi = find_pulumi(TOOLS_BIN)
-    generate = [str(pulumi), "package", "gen-sdk", str(PLUGIN), "--language", "python", "--out", str(root / "sdk")]
-    subprocess.run(generate, check=True, capture_output=True, timeout=300)
+    (root / "sdk").mkdir()
+    sdk = gen_sdk("python", root / "sdk", language_plugins("python", root / "build"), root / "home")
     install = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(root / "site")]
-    subprocess.run([*install, str(root / "sdk" / "python")], check=True, capture_output=True, timeout=300)
+    subprocess.run([*install, str(sdk)], check=True, capture_output=True, timeout=300)
     sys.path.insert(0, str(root / "site"))
     try:
         import pulumi_search_extensions_sdk

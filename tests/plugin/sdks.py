@@ -1,9 +1,9 @@
 """Generating the plugin's SDKs with `pulumi package gen-sdk`, for the SDK tests.
 
-`gen-sdk --language L` hands the schema to the language plugin `pulumi-language-L`. An official Pulumi install
-ships them beside the CLI; the Go module proxy does not serve their modules, so where none is installed the
-tests build `sdkgen/` (a language plugin that only generates code, with Pulumi's own generators at the CLI's
-version) and install it under the missing names.
+`gen-sdk --language L` hands the schema to the language plugin `pulumi-language-L` (nodejs, go, python). An
+official install ships them beside the CLI; the Go module proxy does not serve their modules, so where none is
+installed the tests build `sdkgen/` (a language plugin that only generates code, with Pulumi's own generators
+at the CLI's version) and install it under the missing names.
 """
 
 from __future__ import annotations

@@ -222,3 +222,10 @@ def _without_empty_lists(node: Any) -> Any:
     if isinstance(node, list):
         return [_without_empty_lists(item) for item in node]
     return node
+
+
+def test_the_docs_name_properties_and_config_keys_as_every_language_sees_them() -> None:
+    text = json.dumps(package_schema())
+    assert "`scriptPath`" in text and "`search-extensions:ecApikey`" in text
+    for python_only in ("`script_path`", "`content_sha256`", "`ec:apikey`", "`coveo:apiKey`", "`adopt_id`"):
+        assert python_only not in text, python_only

@@ -1,10 +1,11 @@
 // Command sdkgen is a code-generation-only Pulumi language plugin, for `pulumi package gen-sdk`.
 //
-// `pulumi package gen-sdk --language nodejs` (or go) asks the language plugin `pulumi-language-nodejs`
-// (or `pulumi-language-go`) to generate the SDK. Those plugins are separate Go modules that the Go module
-// proxy does not serve, so the SDK tests build this one instead and install it under both names: it answers
-// GeneratePackage exactly as the official plugins do, by binding the schema and calling Pulumi's own code
-// generators (pkg/v3/codegen/nodejs and pkg/v3/codegen/go, at the CLI's version). It runs no programs.
+// `pulumi package gen-sdk --language nodejs` (or go, or python) asks the language plugin `pulumi-language-nodejs`
+// (or `pulumi-language-go`, `pulumi-language-python`) to generate the SDK. Those plugins are separate Go modules
+// that the Go module proxy does not serve, so the SDK tests build this one instead and install it under the
+// missing names: it answers GeneratePackage exactly as the official plugins do, by binding the schema and
+// calling Pulumi's own code generators (pkg/v3/codegen/nodejs, go and python, at the CLI's version). It runs
+// no programs.
 // When an official plugin is installed, the tests use it instead.
 package main
 
@@ -18,6 +19,7 @@ import (
 
 	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
 	nodejsgen "github.com/pulumi/pulumi/pkg/v3/codegen/nodejs"
+	pythongen "github.com/pulumi/pulumi/pkg/v3/codegen/python"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
@@ -71,8 +73,10 @@ func (h *host) GeneratePackage(
 			"pulumi-language-nodejs", pkg, req.ExtraFiles, req.LocalDependencies, req.Local, loader)
 	case "go":
 		files, err = gogen.GeneratePackage("pulumi-language-go", pkg, req.LocalDependencies)
+	case "python":
+		files, err = pythongen.GeneratePackage("pulumi-language-python", pkg, req.ExtraFiles, loader)
 	default:
-		err = fmt.Errorf("sdkgen generates nodejs and go SDKs, not %q", h.language)
+		err = fmt.Errorf("sdkgen generates nodejs, go and python SDKs, not %q", h.language)
 	}
 	if err != nil {
 		return nil, err
