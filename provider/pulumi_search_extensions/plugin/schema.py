@@ -14,17 +14,39 @@ import functools
 import inspect
 import itertools
 import json
+import re
 import textwrap
 import typing
 from typing import Any
 
 from .. import __version__
 from .._properties import NO_DEFAULT, Property
-from .config import CONFIG_KEYS
+from .config import CONFIG_KEYS, plugin_key
 from .resources import OBJECT_TYPES, PACKAGE, RESOURCES, Json, PluginResource, camel
 from .values import hints, item_type, unwrap_optional
 
 ANY = {"$ref": "pulumi.json#/Any"}
+
+_BACKTICKED = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*(?::[A-Za-z][A-Za-z0-9]*)?)`")
+
+
+@functools.cache
+def _property_names() -> frozenset[str]:
+    models = [resource.properties for resource in RESOURCES.values()] + list(OBJECT_TYPES)
+    return frozenset(name for model in models for name in hints(model) if "_" in name)
+
+
+def for_every_language(text: str) -> str:
+    """A Python docstring as every language's SDK shows it: property names in camelCase (`script_path` ->
+    `scriptPath`) and stack config keys under the plugin's namespace (`ec:apikey` -> `search-extensions:ecApikey`)."""
+
+    def spelled(match: re.Match[str]) -> str:
+        word = match.group(1)
+        if ":" in word and word.split(":", 1)[0] in ("coveo", "ec"):
+            return f"`{plugin_key(word)}`"
+        return f"`{camel(word)}`" if word in _property_names() else match.group(0)
+
+    return _BACKTICKED.sub(spelled, text)
 
 
 @functools.cache
@@ -81,7 +103,7 @@ def _meta(model: type, name: str) -> Property:
 
 def _property(model: type, name: str, description: str) -> Json:
     meta = _meta(model, name)
-    spec = {**type_spec(hints(model)[name]), "description": description}
+    spec = {**type_spec(hints(model)[name]), "description": for_every_language(description)}
     if meta.secret:
         spec["secret"] = True
     if meta.replaces:
@@ -110,7 +132,7 @@ def resource_spec(resource: PluginResource) -> Json:
     # An output is always set once created, except what is optional in the model (`X | None`).
     required = [camel(name) for name in hints(model) if unwrap_optional(hints(model)[name]) is hints(model)[name]]
     return {
-        "description": inspect.cleandoc(resource.resource.__doc__ or ""),
+        "description": for_every_language(inspect.cleandoc(resource.resource.__doc__ or "")),
         "properties": properties,
         "required": required,
         "inputProperties": {camel(name): properties[camel(name)] for name in input_names},
