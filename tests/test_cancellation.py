@@ -19,12 +19,13 @@ import pytest
 from pulumi_search_extensions._cancellation import exit_quietly_when_cancelled
 
 PROGRAM = """\
-import asyncio, sys, threading
+import asyncio, signal, sys, threading
 from concurrent.futures import ThreadPoolExecutor
 {import_line}
 executor = ThreadPoolExecutor(max_workers=1)
 executor.submit(threading.Event().wait)  # a call to the engine that is never answered
 loop = asyncio.new_event_loop()
+{signal_line}
 print("ready", flush=True)
 try:
     loop.run_until_complete(asyncio.sleep(60))
@@ -33,10 +34,16 @@ finally:
 """
 
 
-def _start(tmp_path: Path, script_name: str, *, with_package: bool) -> subprocess.Popen[str]:
+# The kernel delivers a process-directed signal to any thread that does not block it: here, the worker.
+TO_THE_WORKER = (
+    "threading.Timer(0.3, signal.pthread_kill, (next(iter(executor._threads)).ident, signal.SIGINT)).start()"
+)
+
+
+def _start(tmp_path: Path, script_name: str, *, with_package: bool, signal_line: str = "") -> subprocess.Popen[str]:
     script = tmp_path / script_name
     import_line = "import pulumi_search_extensions" if with_package else ""
-    script.write_text(PROGRAM.format(import_line=import_line))
+    script.write_text(PROGRAM.format(import_line=import_line, signal_line=signal_line))
     process = subprocess.Popen(
         [sys.executable, "-u", str(script), "--engine", "127.0.0.1:1"],
         stdout=subprocess.PIPE,
@@ -55,6 +62,17 @@ def test_a_program_run_by_the_language_host_exits_at_once_on_sigint_without_a_tr
     _, stderr = process.communicate(timeout=10)
 
     assert time.monotonic() - started < 2.0
+    assert process.returncode == 1
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
+
+
+def test_it_exits_at_once_when_the_sigint_lands_in_a_worker_thread_while_the_main_thread_sleeps(
+    tmp_path: Path,
+) -> None:
+    process = _start(tmp_path, "pulumi-language-python-exec", with_package=True, signal_line=TO_THE_WORKER)
+
+    _, stderr = process.communicate(timeout=30)  # the main thread alone would sleep its 60 s
+
     assert process.returncode == 1
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
 

@@ -11,9 +11,14 @@ after every failed preview or up, whatever the provider (docs/TROUBLESHOOTING.md
 uses no code of ours).
 
 Nothing is left for the program to do once it is cancelled (the engine writes the state, not the program),
-so the program process exits on that SIGINT. Only in that process, only from its main thread, and only when
-SIGINT still has Python's default handler: a program that installs its own keeps it, and a program run by
-the Automation API (in the user's own process) is never touched.
+so the program process exits on that SIGINT. The kernel may deliver the signal to any thread (a gRPC or
+worker thread) while the main thread sleeps in the event loop's `epoll`, which the signal then does not
+wake, so a Python-level handler alone could run seconds later: a watcher thread reads the signal wake-up fd
+(written by the interpreter's C handler in whichever thread got the signal) and exits at once.
+
+Only in that process, only from its main thread, and only when SIGINT still has Python's default handler: a
+program that installs its own keeps it, and a program run by the Automation API (in the user's own process)
+is never touched.
 """
 
 from __future__ import annotations
@@ -45,6 +50,16 @@ def run_by_language_host() -> bool:
     return any(os.path.basename(arg) == LANGUAGE_HOST_EXEC for arg in sys.orig_argv[:4])
 
 
+def _exit_on_wakeup(read_fd: int) -> None:
+    while True:
+        try:
+            received = os.read(read_fd, 512)
+        except InterruptedError:
+            continue
+        if not received or signal.SIGINT in received:
+            _exit_now(signal.SIGINT, None)
+
+
 def exit_quietly_when_cancelled() -> bool:
     """Makes SIGINT end the program process at once; returns whether the handler was installed."""
     if not run_by_language_host() or threading.current_thread() is not threading.main_thread():
@@ -52,4 +67,13 @@ def exit_quietly_when_cancelled() -> bool:
     if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
         return False
     signal.signal(signal.SIGINT, _exit_now)
+    read_fd, write_fd = os.pipe()
+    os.set_blocking(write_fd, False)  # the interpreter's C handler must never block on it
+    previous = signal.set_wakeup_fd(write_fd)
+    if previous != -1:  # someone else's wake-up fd (an event loop's): theirs stays, the handler alone acts
+        signal.set_wakeup_fd(previous)
+        os.close(read_fd)
+        os.close(write_fd)
+        return True
+    threading.Thread(target=_exit_on_wakeup, args=(read_fd,), name="exit-on-sigint", daemon=True).start()
     return True
