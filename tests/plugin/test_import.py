@@ -11,9 +11,9 @@ import pulumi
 import pytest
 from pulumi import automation as auto
 
+from support.calls import writes_sent
 from support.remote import coveo_api, coveo_extensions, elastic_api, elastic_extensions
 from support.stacks import StackFactory, quiet
-from support.state import is_secret
 
 from .programs import COVEO_EXTENSION, ELASTIC_EXTENSION, plugin_stack_config, resource
 
@@ -48,35 +48,33 @@ def _still_there(emulator: EmulatorHandle, coveo: dict[str, Any], elastic: dict[
     assert [extension["id"] for extension in elastic_extensions(emulator)] == [elastic["id"]]
 
 
-def test_console_made_extensions_are_imported_and_a_program_declaring_them_plans_no_change(
+def test_a_program_importing_console_made_extensions_manages_them_with_no_change_planned(
     new_stack: StackFactory, clean_emulator: EmulatorHandle
 ) -> None:
+    # The `import` resource option: the engine reads each object through the plugin and checks that the
+    # declared inputs match, as `pulumi import` does (which also needs the program's language host).
     coveo, elastic = _made_in_a_console(clean_emulator)
+
+    def program() -> None:
+        resource(
+            COVEO_EXTENSION,
+            "cleaner",
+            {"name": "console-made", "content": SCRIPT},
+            pulumi.ResourceOptions(import_=coveo["id"]),
+        )
+        bundle = {"name": "synonyms", "extensionType": "bundle", "version": "8.*", "description": "by hand"}
+        resource(ELASTIC_EXTENSION, "synonyms", bundle, pulumi.ResourceOptions(import_=elastic["id"]))
+
     plain, secret = plugin_stack_config(clean_emulator)
-    stack = new_stack(lambda: None, config=plain, secrets=secret)
-
-    _import(stack, coveo["id"], elastic["id"], generate_code=False)
-    imported = {r["urn"].rsplit("::", 1)[1]: r for r in stack.export_stack().deployment["resources"]}
-    assert imported["cleaner"]["id"] == coveo["id"] and imported["synonyms"]["id"] == elastic["id"]
-    assert imported["cleaner"]["inputs"]["content"] == SCRIPT and "apiKey" not in imported["cleaner"]["inputs"]
-
-    def declaring(protect: bool) -> auto.PulumiFn:  # what a program declares for them: the recorded inputs
-        def program() -> None:
-            for name in ("cleaner", "synonyms"):
-                inputs = {k: v for k, v in imported[name]["inputs"].items() if v is not None and not is_secret(v)}
-                resource(imported[name]["type"], name, inputs, pulumi.ResourceOptions(protect=protect))
-
-        return program
-
-    stack.workspace.program = declaring(protect=True)
+    stack = new_stack(program, config=plain, secrets=secret)
+    assert stack.preview(on_output=quiet).change_summary == {"create": 1, "import": 2}
     clean_emulator.admin.clear_requests()
+    assert stack.up(on_output=quiet).summary.resource_changes == {"create": 1, "import": 2}
+    assert writes_sent(clean_emulator) == {}  # imported as they are: nothing written
     assert stack.preview(on_output=quiet).change_summary == {"same": 3}
-    assert stack.up(on_output=quiet).summary.resource_changes == {"same": 3}
     _still_there(clean_emulator, coveo, elastic)
 
-    stack.workspace.program = declaring(protect=False)
-    stack.up(on_output=quiet)
-    stack.destroy(on_output=quiet)
+    stack.destroy(on_output=quiet)  # managed now: destroy deletes them
     assert coveo_extensions(clean_emulator) == [] and elastic_extensions(clean_emulator) == []
 
 
