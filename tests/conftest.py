@@ -40,13 +40,16 @@ NO_LANGUAGE_HOST = (
 """Why a test that types plain `pulumi` commands in a folder skips: the one optional tool it needs."""
 
 
+def _found_or_skip(host: Path | None, why: str) -> Path:
+    if host is None:
+        pytest.skip(why)
+    return host
+
+
 @pytest.fixture(scope="session")
 def language_host() -> Path:
     """The Python language host that plain `pulumi` in a `runtime: python` folder needs; skips without it."""
-    host = find_language_host(TOOLS_BIN)
-    if host is None:
-        pytest.skip(NO_LANGUAGE_HOST)
-    return host
+    return _found_or_skip(find_language_host(TOOLS_BIN), NO_LANGUAGE_HOST)
 
 
 NO_YAML_HOST = f"needs Pulumi's YAML language host (pulumi-language-yaml) beside the CLI or on PATH: {YAML_HOST_HINT}"
@@ -56,10 +59,7 @@ NO_YAML_HOST = f"needs Pulumi's YAML language host (pulumi-language-yaml) beside
 @pytest.fixture(scope="session")
 def yaml_language_host() -> Path:
     """The YAML language host that plain `pulumi` in a `runtime: yaml` folder needs; skips without it."""
-    host = find_yaml_host(TOOLS_BIN)
-    if host is None:
-        pytest.skip(NO_YAML_HOST)
-    return host
+    return _found_or_skip(find_yaml_host(TOOLS_BIN), NO_YAML_HOST)
 
 
 @pytest.fixture
