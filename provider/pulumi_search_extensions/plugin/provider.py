@@ -9,6 +9,7 @@ say, it says: a detailed diff (which property changes, which replaces), secrets 
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -61,10 +62,14 @@ async def _within(
         raise TimeoutError(f"did not finish within its custom time-out of {timeout:g} s") from None
 
 
+@functools.cache
+def _declared_secrets(model: type) -> frozenset[str]:
+    return frozenset(names(model, lambda p: p.secret))
+
+
 def _secrets(resource: PluginResource, *sent: Mapping[str, PropertyValue]) -> frozenset[str]:
     """The properties to store as secrets: those the model declares secret, and any the program sent as one."""
-    declared = frozenset(names(resource.properties, lambda p: p.secret))
-    return declared.union(*(secret_names(values, resource.properties) for values in sent))
+    return _declared_secrets(resource.properties).union(*(secret_names(values, resource.properties) for values in sent))
 
 
 class SearchExtensionsProvider(rpc.Provider):
@@ -142,7 +147,7 @@ class SearchExtensionsProvider(rpc.Provider):
             return rpc.ReadResponse(resource_id="")
         secrets = _secrets(resource, request.properties, request.inputs)
         outs = to_engine(result.outs or {}, resource.properties, secrets)
-        inputs = to_engine(getattr(result, "inputs", None) or {}, resource.properties, secrets)
+        inputs = to_engine(result.inputs or {}, resource.properties, secrets)
         return rpc.ReadResponse(resource_id=str(result.id), properties=outs, inputs=inputs)
 
     async def update(self, request: rpc.UpdateRequest) -> rpc.UpdateResponse:

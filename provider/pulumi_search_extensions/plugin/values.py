@@ -30,6 +30,12 @@ def hints(model: type) -> dict[str, Hint]:
     return typing.get_type_hints(model)
 
 
+@functools.cache
+def python_names(model: type) -> dict[str, str]:
+    """The Python name of each property of a typed model, by its camelCase (schema) name."""
+    return {camel(name): name for name in hints(model)}
+
+
 def unwrap_optional(hint: Hint) -> Hint:
     """`X | None` -> `X`; anything else unchanged."""
     origin: Any = typing.get_origin(hint)
@@ -77,7 +83,7 @@ def to_plain(value: PropertyValue, hint: Hint = Any) -> Any:
 def from_engine(values: Mapping[str, PropertyValue], model: type) -> dict[str, Any]:
     """The snake_case props of an engine property map of `model`; properties it does not know are dropped."""
     types_of = hints(model)
-    by_camel = {camel(name): name for name in types_of}
+    by_camel = python_names(model)
     return {by_camel[key]: to_plain(value, types_of[by_camel[key]]) for key, value in values.items() if key in by_camel}
 
 
@@ -110,5 +116,5 @@ def to_engine(props: Mapping[str, Any], model: type, secrets: frozenset[str] = f
 
 def secret_names(values: Mapping[str, PropertyValue], model: type) -> frozenset[str]:
     """The snake_case names of the properties the engine sent as (or containing) secrets."""
-    by_camel = {camel(name): name for name in hints(model)}
+    by_camel = python_names(model)
     return frozenset(by_camel[key] for key, value in values.items() if key in by_camel and value.contains_secret())
