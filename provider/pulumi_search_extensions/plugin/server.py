@@ -15,13 +15,19 @@ from typing import Any
 
 import grpc
 from pulumi.provider.experimental import server as sdk_server
-from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import provider_pb2_grpc
 
 from .. import __version__
 from .provider import SearchExtensionsProvider
 
 _PACKAGE = __name__.split(".", 1)[0]
+# The gRPC server options the SDK's own provider servers use (its private `_GRPC_CHANNEL_OPTIONS`, which a
+# release may rename): messages up to 400 MB (the default 4 MB is less than a large state's inputs), and a
+# request may wait 30 min in the queue before it is handled instead of 30 s (operations run in threads).
+SERVER_OPTIONS = (
+    ("grpc.max_receive_message_length", 400 * 1024 * 1024),
+    ("grpc.server_max_unrequested_time_in_server", 30 * 60),
+)
 _RPCS = ("CheckConfig", "DiffConfig", "Configure", "Check", "Diff", "Create", "Read", "Update", "Delete")
 
 
@@ -51,7 +57,7 @@ for _name in _RPCS:
 
 
 async def _serve(engine_address: str) -> None:
-    server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)
+    server = grpc.aio.server(options=SERVER_OPTIONS)
     servicer = _Servicer(sys.argv[1:], __version__, SearchExtensionsProvider(), engine_address=engine_address)
     provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
     port = server.add_insecure_port(address="127.0.0.1:0")
