@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
 # Everything the demo and the tests need on a fresh machine: a virtualenv with the package and its
 # extras, and a Pulumi CLI in .tools/bin. Safe to run again: finished steps are skipped in seconds.
+#
+# Usage: scripts/setup.sh [EXTRAS] [--venv-only]
+#   --venv-only: the virtualenv alone, no Pulumi CLI (what `make unit` needs: its tests never start the CLI).
 set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO_ROOT"
-EXTRAS="${1:-emulator,test}"
+VENV_ONLY=0
+EXTRAS="emulator,test"
+for arg in "$@"; do
+  case "$arg" in
+    --venv-only) VENV_ONLY=1 ;;
+    *) EXTRAS="$arg" ;;
+  esac
+done
 PYTHON="${PYTHON:-python3}"
 
 say() { printf '[setup] %s\n' "$*" >&2; }
@@ -22,5 +32,8 @@ if [[ ! -f "$stamp" ]]; then
   touch "$stamp"
 else
   say ".venv is up to date"
+fi
+if [[ "$VENV_ONLY" == 1 ]]; then
+  exit 0
 fi
 bash scripts/install-pulumi.sh

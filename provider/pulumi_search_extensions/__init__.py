@@ -11,8 +11,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ._cancellation import exit_quietly_when_cancelled
-
 __version__ = "0.1.0"
 
 __all__ = [
@@ -49,9 +47,6 @@ if TYPE_CHECKING:
     from .coveo.source_extensions import CoveoSourceExtensions, CoveoSourceExtensionsArgs
     from .elastic.extension import ElasticExtension, ElasticExtensionArgs
     from .elastic.extension_provider.errors import ElasticExtensionError
-
-# A failed `pulumi preview`/`up` would otherwise end with Pulumi's KeyboardInterrupt traceback and a 5 s wait.
-exit_quietly_when_cancelled()
 
 
 def __getattr__(name: str) -> Any:

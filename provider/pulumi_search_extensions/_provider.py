@@ -25,8 +25,8 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from ._errors import short_errors_in_provider_host
 from ._inputs import without_long_values
+from ._process_hooks import exit_quietly_when_cancelled, short_errors_in_provider_host
 from ._settings import remember_stack_config
 
 Props = dict[str, Any]
@@ -72,6 +72,12 @@ class OperationsProvider(ResourceProvider):
     """A dynamic provider that keeps the stack config and hands each call to its resource's operation."""
 
     operations: ClassVar[Operations]
+
+    def __init__(self) -> None:
+        """Made when a program declares a resource (unpickling in the provider host makes none): in a program
+        run by the Python language host, a failed step then ends it at once (see `_process_hooks`)."""
+        super().__init__()
+        exit_quietly_when_cancelled()
 
     def configure(self, req: ConfigureRequest) -> None:
         """Keeps the stack config in process memory (never on the instance) and shortens our errors."""

@@ -234,19 +234,37 @@ from pulumi_search_extensions import CoveoExtension
 CoveoExtension("bad", content="def broken(:\\n")
 """
 
+NOT_OURS_PROGRAM = """\
+from pulumi.dynamic import CheckFailure, CheckResult, Resource, ResourceProvider
 
-def test_a_failed_plain_pulumi_preview_ends_at_once_without_a_keyboard_interrupt_traceback(
-    language_host: Path, pulumi_env: dict[str, str], clean_emulator: EmulatorHandle, tmp_path: Path
-) -> None:
-    # Plain `pulumi` in a folder: the language host runs the program as a child process and, once the
-    # step failed, interrupts it and waits up to 5 s (see docs/TROUBLESHOOTING.md).
+class NoOp(ResourceProvider):
+    def check(self, olds, news):
+        return CheckResult(news, [CheckFailure("value", "value: always refused")])
+
+class Thing(Resource):
+    def __init__(self, name):
+        super().__init__(NoOp(), name, {"value": 1})
+
+Thing("thing")
+"""
+"""The reproduction of docs/TROUBLESHOOTING.md: a dynamic resource refused at preview, and no code of ours."""
+
+
+def _plain_preview(
+    tmp_path: Path, pulumi_env: dict[str, str], program: str, error: str, config: dict[str, str]
+) -> tuple[subprocess.Popen[str], str, float]:
+    """Plain `pulumi preview` in a folder: what it printed, and the seconds from `error` to the end.
+
+    The language host runs the program as a child process and, once the step failed, interrupts it and
+    waits up to 5 s (see docs/TROUBLESHOOTING.md).
+    """
     project = tmp_path / "project"
     project.mkdir()
     virtualenv = Path(sys.executable).parent.parent
     (project / "Pulumi.yaml").write_text(
         f"name: plain\nruntime:\n  name: python\n  options:\n    virtualenv: {virtualenv}\n"
     )
-    (project / "__main__.py").write_text(PLAIN_PROGRAM)
+    (project / "__main__.py").write_text(program)
     env = {**os.environ, **pulumi_env}
 
     def pulumi(*args: str) -> subprocess.Popen[str]:
@@ -260,23 +278,44 @@ def test_a_failed_plain_pulumi_preview_ends_at_once_without_a_keyboard_interrupt
         )
 
     assert pulumi("stack", "init", f"t{uuid.uuid4().hex[:8]}").wait(timeout=120) == 0
-    for key, value in flat_stack_config(clean_emulator).items():
+    for key, value in config.items():
         assert pulumi("config", "set", key, value).wait(timeout=60) == 0
     preview = pulumi("preview")
     assert preview.stdout is not None
     printed, error_at = [], None
     for line in preview.stdout:
         printed.append(line)
-        if error_at is None and "content: does not parse as Python 3" in line:
+        if error_at is None and error in line:
             error_at = time.monotonic()
     preview.wait(timeout=60)
     ended = time.monotonic()
-
     output = "".join(printed)
     assert preview.returncode != 0 and error_at is not None, output
+    return preview, output, ended - error_at
+
+
+def test_a_failed_plain_pulumi_preview_ends_at_once_without_a_keyboard_interrupt_traceback(
+    language_host: Path, pulumi_env: dict[str, str], clean_emulator: EmulatorHandle, tmp_path: Path
+) -> None:
+    config = flat_stack_config(clean_emulator)
+    _, output, waited = _plain_preview(
+        tmp_path, pulumi_env, PLAIN_PROGRAM, "content: does not parse as Python 3", config
+    )
+
     assert "Traceback (most recent call last)" not in output and "KeyboardInterrupt" not in output, output
-    assert ended - error_at < 4.0, f"{ended - error_at:.1f} s between the error and the end of the command"
+    assert waited < 4.0, f"{waited:.1f} s between the error and the end of the command"
     assert vendor_calls(clean_emulator) == {}
+
+
+def test_without_our_code_a_failed_plain_pulumi_preview_still_shows_a_traceback_or_waits_5_s(
+    language_host: Path, pulumi_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Why `_process_hooks.exit_quietly_when_cancelled` exists: with the pinned CLI, Pulumi's language host
+    still interrupts a failed program in a way that prints `KeyboardInterrupt` tracebacks (when the second
+    SIGINT comes) or waits its 5 s (when it does not). When this fails, Pulumi fixed it: remove the hook."""
+    _, output, waited = _plain_preview(tmp_path, pulumi_env, NOT_OURS_PROGRAM, "value: always refused", {})
+
+    assert "KeyboardInterrupt" in output or waited >= 4.0, f"{waited:.1f} s, and no traceback:\n{output}"
 
 
 # -- domain checks at preview -------------------------------------------------------------------------------

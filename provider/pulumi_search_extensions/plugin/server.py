@@ -18,9 +18,9 @@ from pulumi.provider.experimental import server as sdk_server
 from pulumi.runtime.proto import provider_pb2_grpc
 
 from .. import __version__
+from .._process_hooks import short_message
 from .provider import SearchExtensionsProvider
 
-_PACKAGE = __name__.split(".", 1)[0]
 # The gRPC server options the SDK's own provider servers use (its private `_GRPC_CHANNEL_OPTIONS`, which a
 # release may rename): messages up to 400 MB (the default 4 MB is less than a large state's inputs), and a
 # request may wait 30 min in the queue before it is handled instead of 30 s (operations run in threads).
@@ -31,8 +31,11 @@ SERVER_OPTIONS = (
 _RPCS = ("CheckConfig", "DiffConfig", "Configure", "Check", "Diff", "Create", "Read", "Update", "Delete")
 
 
-def _ours(error: BaseException | None) -> bool:
-    return error is not None and (type(error).__module__.startswith(_PACKAGE + ".") or isinstance(error, TimeoutError))
+def _short(error: BaseException | None) -> str | None:
+    """Ours, and the custom time-out the provider raises (a `TimeoutError`), as `Type: message`."""
+    if isinstance(error, TimeoutError):
+        return f"{type(error).__name__}: {error}"
+    return short_message(error)
 
 
 def _short_errors(rpc: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
@@ -40,9 +43,9 @@ def _short_errors(rpc: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable
         try:
             return await rpc(self, request, context)
         except Exception as error:
-            cause = error.__context__  # the SDK re-raises ours as Exception(message + trace)
-            if _ours(cause):
-                await context.abort(grpc.StatusCode.UNKNOWN, f"{type(cause).__name__}: {cause}")
+            message = _short(error.__context__)  # the SDK re-raises ours as Exception(message + trace)
+            if message is not None:
+                await context.abort(grpc.StatusCode.UNKNOWN, message)
             raise
 
     return call

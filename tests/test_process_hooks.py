@@ -1,9 +1,11 @@
-"""A program cancelled by Pulumi's Python language host exits at once, without a KeyboardInterrupt traceback.
+"""The process-level hooks: a cancelled program exits at once; our errors are reported by their message.
 
+A program cancelled by Pulumi's Python language host exits at once, without a KeyboardInterrupt traceback.
 The language host runs the program as `python -u .../pulumi-language-python-exec ...` and, when a step
 fails, sends it SIGINT and waits up to 5 s. These tests start a real process shaped like the exec script
 (an event loop waiting on the engine, and a worker thread stuck in a call that is never answered, joined in a
-`finally`), send it SIGINT, and read what a user would see.
+`finally`), send it SIGINT, and read what a user would see. That the problem is still there with the pinned
+CLI, and that the hook fixes it for a real program, is shown by tests/e2e/test_failure_messages.py.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_search_extensions._cancellation import exit_quietly_when_cancelled
+from pulumi_search_extensions import CoveoExtensionError
+from pulumi_search_extensions._http import ApiError
+from pulumi_search_extensions._process_hooks import exit_quietly_when_cancelled, format_exc
 
 PROGRAM = """\
 import asyncio, signal, sys, threading
 from concurrent.futures import ThreadPoolExecutor
-{import_line}
+{declaration}
 executor = ThreadPoolExecutor(max_workers=1)
 executor.submit(threading.Event().wait)  # a call to the engine that is never answered
 loop = asyncio.new_event_loop()
@@ -40,10 +44,16 @@ TO_THE_WORKER = (
 )
 
 
+# What declaring one of our resources does first (`CoveoExtension(...)` makes its provider), without an engine.
+DECLARATION = (
+    "from pulumi_search_extensions.coveo.extension_provider import CoveoExtensionProvider; CoveoExtensionProvider()"
+)
+
+
 def _start(tmp_path: Path, script_name: str, *, with_package: bool, signal_line: str = "") -> subprocess.Popen[str]:
     script = tmp_path / script_name
-    import_line = "import pulumi_search_extensions" if with_package else ""
-    script.write_text(PROGRAM.format(import_line=import_line, signal_line=signal_line))
+    declaration = DECLARATION if with_package else ""
+    script.write_text(PROGRAM.format(declaration=declaration, signal_line=signal_line))
     process = subprocess.Popen(
         [sys.executable, "-u", str(script), "--engine", "127.0.0.1:1"],
         stdout=subprocess.PIPE,
@@ -102,6 +112,42 @@ def test_a_program_not_run_by_the_language_host_keeps_pythons_sigint_behaviour(t
     process.communicate(timeout=10)
 
 
+def test_importing_the_package_and_its_resources_without_declaring_one_installs_nothing(tmp_path: Path) -> None:
+    script = tmp_path / "pulumi-language-python-exec"
+    script.write_text(
+        "import signal\n"
+        "import pulumi_search_extensions\n"
+        "from pulumi_search_extensions import CoveoExtension, CoveoSourceExtensions, ElasticExtension\n"
+        "print(signal.getsignal(signal.SIGINT) is signal.default_int_handler, signal.set_wakeup_fd(-1))\n"
+    )
+    done = subprocess.run([sys.executable, "-u", str(script)], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.split() == ["True", "-1"]
+
+
 def test_the_handler_is_not_installed_in_this_test_process() -> None:
     assert exit_quietly_when_cancelled() is False
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+# -- our errors, as their message (the dynamic provider host's `format_exc`) --------------------------------
+
+
+def test_an_error_of_this_package_is_reported_as_its_type_and_message_only() -> None:
+    try:
+        raise CoveoExtensionError("api_key: the key was refused; give a key with the Extensions privilege")
+    except CoveoExtensionError:
+        reported = format_exc()
+    assert reported == "CoveoExtensionError: api_key: the key was refused; give a key with the Extensions privilege"
+
+
+def test_any_other_exception_keeps_its_traceback() -> None:
+    try:
+        {}["missing"]
+    except KeyError:
+        reported = format_exc()
+    assert reported.startswith("Traceback (most recent call last)")
+    assert "KeyError: 'missing'" in reported
+
+
+def test_api_errors_are_ours_too() -> None:
+    assert ApiError.__module__.startswith("pulumi_search_extensions.")
