@@ -65,7 +65,7 @@ def memory_gib() -> float | None:
 
 def pulumi_cli_version() -> str:
     """`pulumi version` of the CLI the benchmarks drive, or a note that it is missing."""
-    from pulumi_search_extensions._toolchain import PulumiCliMissing, find_pulumi
+    from support.toolchain import PulumiCliMissing, find_pulumi
 
     try:
         cli = find_pulumi(TOOLS_BIN)

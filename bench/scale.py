@@ -43,6 +43,8 @@ from _common import (
     write_small_bundle,
 )
 
+from support.toolchain import TESTS_DIR
+
 BENCH_DIR = Path(__file__).resolve().parent
 SIZES = (10, 50, 200)
 QUICK_SIZES = (10, 50)
@@ -172,7 +174,7 @@ def noop_program(n: int) -> Callable[[], None]:
     """N no-op dynamic resources."""
 
     def program() -> None:
-        from pulumi_search_extensions._smoke import NoopResource
+        from support.smoke import NoopResource
 
         for index in range(n):
             NoopResource(f"noop-{index}", value=f"value-{index}")
@@ -318,7 +320,10 @@ def run(
         extra_env = {"PULUMI_SKIP_CHECKPOINTS": "true"} if skip_checkpoints else {}
         if shaped:
             # The provider process unpickles ShapedNoopProvider by reference: it must import this module.
-            extra_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(BENCH_DIR), os.environ.get("PYTHONPATH")]))
+            # (extra_env replaces the PYTHONPATH of provider_env: keep `tests/` for the no-op's `support.smoke`.)
+            extra_env["PYTHONPATH"] = os.pathsep.join(
+                filter(None, [str(BENCH_DIR), str(TESTS_DIR), os.environ.get("PYTHONPATH")])
+            )
         stacks = StackFactory.throwaway(root / "pulumi", extra_env)
         kinds = (*KINDS, "shaped") if shaped else KINDS
         for repetition in range(repeat):

@@ -108,7 +108,7 @@ def program_for(
 
     def program() -> None:
         if kind == "noop":
-            from pulumi_search_extensions._smoke import NoopResource
+            from support.smoke import NoopResource
 
             for index in range(n):
                 NoopResource(f"noop-{index}", value=f"value-{index}")

@@ -24,20 +24,21 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pulumi_search_extensions._toolchain import (
+from pulumi_search_extensions.emulator import run_emulator
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+# The stack factory, the file server and the toolchain look-ups are the tests' own (`tests/support`, plain
+# Python: no pytest needed).
+sys.path.insert(0, str(REPO_ROOT / "tests"))
+from support.servers import serve_directory  # noqa: E402
+from support.stacks import StackFactory, pulumi_command  # noqa: E402
+from support.toolchain import (  # noqa: E402
     PulumiCliMissing,
     find_language_host,
     find_pulumi,
     local_backend_env,
     provider_env,
 )
-from pulumi_search_extensions.emulator import run_emulator
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-# The stack factory and the file server are the tests' own (`tests/support`, plain Python: no pytest needed).
-sys.path.insert(0, str(REPO_ROOT / "tests"))
-from support.servers import serve_directory  # noqa: E402
-from support.stacks import StackFactory, pulumi_command  # noqa: E402
 
 STATE_DIR = Path(os.environ.get("DEMO_STATE_DIR", REPO_ROOT / ".pulumi-state")).resolve()
 ASSETS = REPO_ROOT / "examples" / "assets"

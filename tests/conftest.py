@@ -13,7 +13,7 @@ import pytest
 from pulumi.dynamic.config import Config
 
 from pulumi_search_extensions._settings import remember_stack_config
-from pulumi_search_extensions._toolchain import YAML_HOST_HINT, find_language_host, find_yaml_host
+from support.toolchain import YAML_HOST_HINT, find_language_host, find_yaml_host
 
 pytest_plugins = ("support.pulumi_fixtures",)
 

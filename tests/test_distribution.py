@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_search_extensions._toolchain import find_pulumi
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.toolchain import find_pulumi
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TOOLS_BIN = REPO_ROOT / ".tools" / "bin"

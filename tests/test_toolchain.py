@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_search_extensions._toolchain import YAML_HOST_HINT, YAML_HOST_VERSION, find_yaml_host
+from support.toolchain import YAML_HOST_HINT, YAML_HOST_VERSION, find_yaml_host
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

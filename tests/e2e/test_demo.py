@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_search_extensions._toolchain import find_language_host
+from support.toolchain import find_language_host
 
 pytestmark = pytest.mark.e2e
 

@@ -41,9 +41,9 @@ import pytest
 import requests
 from pulumi import automation as auto
 
-from pulumi_search_extensions._smoke import NoopResource
 from pulumi_search_extensions.emulator import EmulatorHandle, run_emulator
 from support.remote import remote_extension_counts
+from support.smoke import NoopResource
 from support.stacks import set_config
 from support.state import is_secret, without_secrets
 from support.state_vs_emulator import assert_state_matches_emulator

@@ -6,7 +6,7 @@ import pulumi
 import pytest
 from pulumi import automation as auto
 
-from pulumi_search_extensions._smoke import NoopResource
+from support.smoke import NoopResource
 
 pytestmark = pytest.mark.e2e
 

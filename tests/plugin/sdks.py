@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_search_extensions._toolchain import PulumiCliMissing, find_pulumi
 from support.stacks import TOOLS_BIN
+from support.toolchain import PulumiCliMissing, find_pulumi
 
 SDKGEN = Path(__file__).resolve().parent / "sdkgen"
 """The Go module of the code-generation-only language plugin."""

@@ -5,6 +5,8 @@
 - `remote`: what the emulated services hold, and calls to them behind the providers' back;
 - `servers`: loopback HTTP servers (a folder for `download_url`, or a test's own handler);
 - `files`: bundle zips;
+- `toolchain`: finding the Pulumi CLI, the language hosts and the dynamic-provider launcher; a local backend;
+- `smoke`: a no-HTTP dynamic resource (the smoke test, the benchmarks' baseline);
 - `stacks`: the one Automation API stack factory (tests, `bench/`, `scripts/demo.py`);
 - `pulumi_fixtures`: the pytest fixtures over `stacks` (registered once, by tests/conftest.py);
 - `state`, `state_vs_emulator`: reading a Pulumi state, and comparing it with what the emulator holds.

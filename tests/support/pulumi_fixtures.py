@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pulumi import automation as auto
 
-from pulumi_search_extensions._toolchain import PulumiCliMissing, provider_env
+from support.toolchain import PulumiCliMissing, provider_env
 
 from .stacks import TOOLS_BIN, StackFactory, throwaway_backend_env
 from .stacks import pulumi_command as find_pulumi_command

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from pulumi import automation as auto
 
-from pulumi_search_extensions._toolchain import find_pulumi, provider_env
+from .toolchain import find_pulumi, provider_env
 
 if TYPE_CHECKING:
     from pulumi_search_extensions.emulator import EmulatorHandle

@@ -1,7 +1,8 @@
-"""A tiny dynamic resource that makes no HTTP call.
+"""A tiny dynamic resource that makes no HTTP call (a test and benchmark helper, not shipped).
 
-It proves the toolchain (CLI, engine, dynamic-provider launcher, this package importable in the provider
-process) and is the no-op baseline the benchmarks compare the real resources with.
+It proves the toolchain (CLI, engine, dynamic-provider launcher, the venv's packages importable in the provider
+process) and is the no-op baseline the benchmarks compare the real resources with. The provider process
+imports it as `support.smoke`: `toolchain.provider_env` puts `tests/` on its PYTHONPATH.
 """
 
 from __future__ import annotations

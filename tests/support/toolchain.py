@@ -1,4 +1,4 @@
-"""Finding the Pulumi CLI and preparing a local backend, for the demo, the tests and the benchmarks.
+"""Finding the Pulumi CLI and preparing a local backend, for the demo, the tests and the benchmarks (not shipped).
 
 The CLI is built into `<repo>/.tools/bin` by `scripts/install-pulumi.sh` (it cannot be downloaded on
 every machine). Plain `pulumi up` in a folder also needs the Python language host
@@ -15,6 +15,9 @@ import secrets
 import shutil
 import sys
 from pathlib import Path
+
+TESTS_DIR = Path(__file__).resolve().parents[1]
+"""The folder `support` is imported from (`tests/`)."""
 
 INSTALL_HINT = "run `scripts/install-pulumi.sh` (or `make tools`), or install the Pulumi CLI and put it on PATH"
 
@@ -72,14 +75,24 @@ def find_yaml_host(tools_bin: Path) -> Path | None:
 
 
 def provider_env(tools_bin: Path) -> dict[str, str]:
-    """Environment so the CLI finds the dynamic-provider launcher and runs it in this interpreter's venv."""
+    """Environment so the CLI finds the dynamic-provider launcher and runs it in this interpreter's venv.
+
+    `tests/` is on the provider process's PYTHONPATH: dill pickles a provider by reference to its module, and
+    the no-op resource's provider lives in `support.smoke`.
+    """
     launcher = tools_bin / "pulumi-resource-pulumi-python"
     if not launcher.exists() and not shutil.which("pulumi-resource-pulumi-python"):
         raise PulumiCliMissing(
             f"pulumi-resource-pulumi-python was not found in {tools_bin} nor on PATH: {INSTALL_HINT}"
         )
     path = os.pathsep.join([str(tools_bin), str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    return {"PATH": path, "PULUMI_PYTHON_CMD": sys.executable, "PULUMI_SKIP_UPDATE_CHECK": "true"}
+    python_path = os.pathsep.join(filter(None, [str(TESTS_DIR), os.environ.get("PYTHONPATH")]))
+    return {
+        "PATH": path,
+        "PYTHONPATH": python_path,
+        "PULUMI_PYTHON_CMD": sys.executable,
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+    }
 
 
 def local_backend_env(state_dir: Path) -> dict[str, str]:
