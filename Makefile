@@ -1,10 +1,14 @@
 # The two commands of the README: `make demo` and `make test`. Each does all of its set-up first.
 # `make test` is `make lint` followed by every test; `make unit`, `make e2e` and `make soak` split
-# the tests by what they need (unit: no Pulumi CLI; e2e and soak: the real CLI and engine).
-.PHONY: demo destroy test lint unit e2e soak bench tools setup clean
+# the tests by what they need (unit: no Pulumi CLI and no wheel; e2e and soak: the real CLI and engine).
+.PHONY: demo destroy test lint unit e2e soak bench tools setup venv clean
 
 setup:
 	bash scripts/setup.sh emulator,test
+
+## venv: the virtualenv alone (no Pulumi CLI): all `make unit` needs
+venv:
+	bash scripts/setup.sh emulator,test --venv-only
 
 tools:
 	bash scripts/install-pulumi.sh
@@ -22,16 +26,16 @@ test: setup lint
 	.venv/bin/pytest
 
 ## lint: ruff (rules and formatting) and strict mypy
-lint: setup
+lint: venv
 	.venv/bin/ruff check provider tests scripts bench examples
 	.venv/bin/ruff format --check provider tests scripts bench examples
 	.venv/bin/mypy
 
-## unit: every test that needs no Pulumi CLI (emulator, providers, clients over HTTP)
-unit: setup
+## unit: every test that needs no Pulumi CLI and builds no wheel (emulator, providers, clients over HTTP)
+unit: venv
 	.venv/bin/pytest -m "not e2e" --ignore=tests/soak
 
-## e2e: the tests that drive the real Pulumi CLI and engine (the soak apart)
+## e2e: the tests that drive the real Pulumi CLI and engine, or build the wheel (the soak apart)
 e2e: setup
 	.venv/bin/pytest -m e2e --ignore=tests/soak
 

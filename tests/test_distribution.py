@@ -23,6 +23,9 @@ import pytest
 from pulumi_search_extensions.emulator import EmulatorHandle
 from support.toolchain import find_pulumi
 
+# Building the wheel takes a while and the user's project needs the CLI: `make e2e`, not `make unit`.
+pytestmark = pytest.mark.e2e
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TOOLS_BIN = REPO_ROOT / ".tools" / "bin"
 BUNDLE = REPO_ROOT / "examples" / "assets" / "synonyms-bundle.zip"
@@ -102,6 +105,7 @@ def test_the_wheel_holds_the_package_typed_and_nothing_of_the_repository(wheel: 
     top_levels = {name.split("/")[0] for name in names}
     assert top_levels == {"pulumi_search_extensions", f"{'-'.join(wheel.name.split('-')[:2])}.dist-info"}
     assert not [n for n in names if any(part in n for part in ("tests/", "bench/", "examples/", "/test_"))]
+    assert not [n for n in names if n.endswith(("/_toolchain.py", "/_smoke.py"))]  # development helpers: tests/support
 
 
 def test_the_wheel_metadata_is_complete(wheel: Path) -> None:
@@ -158,7 +162,6 @@ def pulumi_cli(language_host: Path) -> Path:
     return find_pulumi(TOOLS_BIN)
 
 
-@pytest.mark.e2e
 def test_a_users_own_project_runs_the_installed_wheel_with_plain_pulumi(
     pulumi_cli: Path, user_project: Path, user_venv: Path, clean_emulator: EmulatorHandle, tmp_path: Path
 ) -> None:
