@@ -58,7 +58,8 @@ CASES = (
     ),
     Case(
         "both providers, with pulumi.dynamic already loaded (provider process)",
-        "import pulumi_search_extensions.coveo.extension_provider.provider, pulumi_search_extensions.elastic.provider",
+        "import pulumi_search_extensions.coveo.extension_provider.provider, "
+        "pulumi_search_extensions.elastic.extension_provider.provider",
         setup="import pulumi.dynamic, dill, grpc",
     ),
     Case("import pulumi_search_extensions.emulator", "import pulumi_search_extensions.emulator"),

@@ -89,7 +89,7 @@ def child_provider(url: str, file_path: str, api_key: str) -> dict[str, Any]:
         from pulumi.runtime import rpc  # noqa: F401
         from pulumi.runtime.proto import provider_pb2_grpc  # noqa: F401
 
-        from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider
+        from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
         from support.providers import configured_provider
 
         return configured_provider(ElasticExtensionProvider, {"ec:endpoint": url, "ec:apikey": api_key})

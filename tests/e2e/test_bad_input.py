@@ -20,7 +20,7 @@ from pulumi.dynamic import CheckResult
 
 from pulumi_search_extensions import CoveoExtension, ElasticExtension
 from pulumi_search_extensions.coveo.extension_provider.provider import CoveoExtensionProvider
-from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider
+from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle
 from support.calls import vendor_calls
 from support.providers import configured_provider

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from dataclasses import fields
 from pathlib import Path
 
@@ -46,21 +45,6 @@ def test_the_provider_keeps_no_state_so_nothing_secret_is_pickled_into_pulumi_st
     assert vars(provider) == {}
     pickled = dill.dumps(provider, recurse=True)
     assert b"very-secret" not in pickled
-
-
-RELEASED_PROVIDER_PICKLE = (
-    "gASVTQAAAAAAAACMKXB1bHVtaV9zZWFyY2hfZXh0ZW5zaW9ucy5lbGFzdGljLnByb3ZpZGVy"
-    "lIwYRWxhc3RpY0V4dGVuc2lvblByb3ZpZGVylJOUKYGULg=="
-)
-"""`pulumi.dynamic.dynamic.serialize_provider(ElasticExtensionProvider())` as every stack deployed before the provider
-moved to `elastic/extension_provider/` holds it (by reference to `pulumi_search_extensions.elastic.provider`)."""
-
-
-def test_a_provider_pickled_by_an_earlier_release_loads_as_the_current_provider() -> None:
-    provider = dill.loads(base64.b64decode(RELEASED_PROVIDER_PICKLE))
-
-    assert b"pulumi_search_extensions.elastic.provider" in base64.b64decode(RELEASED_PROVIDER_PICKLE)
-    assert type(provider) is ElasticExtensionProvider
 
 
 def test_every_output_of_the_provider_is_an_argument_or_a_property_the_resource_declares_empty(

@@ -95,14 +95,6 @@ def test_adopting_another_extension_replaces_the_managed_one() -> None:
     assert diff(OUTPUTS, {**CHECKED, "adopt_id": "searchdemoorg-bbbbbbbbbbbbbbbbbbbbbbbbbb"}) == (True, ["adopt_id"])
 
 
-def test_outputs_written_before_content_sha256_existed_compare_by_their_content() -> None:
-    """Stacks deployed by earlier versions hold the script in their outputs: an upgrade changes nothing."""
-    earlier = {**{k: v for k, v in OUTPUTS.items() if k != "content_sha256"}, "content": SCRIPT}
-    assert diff(earlier, CHECKED) == (False, [])
-    edited = {**CHECKED, "content": "log('v2')\n", "content_sha256": hashlib.sha256(b"log('v2')\n").hexdigest()}
-    assert diff(earlier, edited) == (True, [])
-
-
 def test_the_same_script_moved_from_content_to_a_file_changes_nothing() -> None:
     from_file = {**{k: v for k, v in CHECKED.items() if k != "content"}, "script_path": "/scripts/cleaner.py"}
     assert diff(OUTPUTS, from_file) == (False, [])

@@ -86,16 +86,3 @@ def test_an_edited_script_file_is_read_again_and_put(
     updated = provider.update(created.id, created.outs, news)
     assert coveo_extensions(clean_emulator)[0]["content"] == "log('v2')\n"
     assert updated.outs["content_sha256"] == news["content_sha256"] and "content" not in updated.outs
-
-
-def test_outputs_written_before_content_sha256_existed_need_no_put(
-    provider: CoveoExtensionProvider, clean_emulator: EmulatorHandle
-) -> None:
-    """An update of a stack deployed by an earlier version (its outputs hold `content`) PUTs only real changes."""
-    inputs = checked(provider)
-    created = provider.create(inputs)
-    earlier = {**{k: v for k, v in created.outs.items() if k != "content_sha256"}, "content": SCRIPT}
-    clean_emulator.admin.clear_requests()
-    updated = provider.update(created.id, earlier, checked(provider, execution_timeout=9))
-    assert f"PUT {EXTENSION}" not in vendor_calls(clean_emulator)
-    assert updated.outs["execution_timeout"] == 9 and "content" not in updated.outs

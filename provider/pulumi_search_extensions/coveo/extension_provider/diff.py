@@ -9,7 +9,6 @@ from ..._inputs import changed_keys, is_unknown
 from ..._provider import Changes
 from .create import note_existing_extension
 from .schema import REPLACE_FIELDS, UPDATE_FIELDS
-from .script import with_content_sha256
 
 
 def _adopts_another(extension_id: str, news: Mapping[str, Any]) -> bool:
@@ -28,7 +27,6 @@ def diff(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) ->
     compared by its hash, so moving it between `content` and `script_path` unchanged is no change either.
     """
     note_existing_extension(extension_id, olds)  # never adopted by a create of this run
-    olds = with_content_sha256(olds)
     replaces = changed_keys(olds, news, REPLACE_FIELDS)
     if _adopts_another(extension_id, news):
         replaces.append("adopt_id")

@@ -49,15 +49,3 @@ def script_of(props: Mapping[str, Any]) -> str:
     if content is not None:
         return str(content)
     return read_script(str(props["script_path"]))
-
-
-def with_content_sha256(olds: Mapping[str, Any]) -> dict[str, Any]:
-    """Outputs with `content_sha256`, also when they were written before it existed (they held `content`).
-
-    Stacks deployed by earlier versions keep their outputs until the next update or refresh: comparing the
-    hash of their stored `content` makes an upgrade plan no change.
-    """
-    outs = dict(olds)
-    if outs.get("content_sha256") is None and isinstance(outs.get("content"), str):
-        outs["content_sha256"] = sha256_text(outs["content"])
-    return outs

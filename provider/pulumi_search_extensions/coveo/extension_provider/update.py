@@ -14,7 +14,6 @@ from ..client import CoveoClient, Extension
 from ..connection import resolve_connection
 from .errors import CoveoExtensionError, describe, explain, is_gone
 from .schema import MODEL_FIELDS, declared_from_model, edit_model, outputs
-from .script import with_content_sha256
 
 DISABLED_REASON = "Disabled by Pulumi: the program declares enabled=False."
 
@@ -59,7 +58,7 @@ def update(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) 
     client = CoveoClient(resolve_connection(news))
     try:
         # olds are the outputs of the last create/update/refresh: the remote state as Pulumi last saw it.
-        current = put_if_changed(client, extension_id, with_content_sha256(olds), news)
+        current = put_if_changed(client, extension_id, olds, news)
         model = converge(client, extension_id, current, news)
     except ApiError as exc:
         if is_gone(exc):
