@@ -31,9 +31,9 @@ def _refusal(method: str, path: str, status: int, code: str, message: str) -> Ap
     return ApiError("Elastic", method, path, message, status=status, code=code, base_url=ENDPOINT)
 
 
-def _explained(error: ApiError, **props: Any) -> tuple[str, str]:
+def _explained(error: ApiError, action: str = "Creating the Elastic extension", **props: Any) -> tuple[str, str]:
     remember_stack_config(None)
-    headline, fix = str(explain(error, props)).split("\n")
+    headline, fix = str(explain(error, props, action=action)).split("\n")
     return headline, fix
 
 
@@ -98,7 +98,7 @@ def test_a_key_tied_to_no_user_says_so() -> None:
 def test_a_404_from_an_endpoint_without_the_api_names_the_endpoint() -> None:
     error = _refusal("GET", "/deployments/extensions", 404, "root.not_found", "Not found.")
 
-    headline, fix = _explained(error, endpoint="https://ece.example.com:12443")
+    headline, fix = _explained(error, "Reading the Elastic extension", endpoint="https://ece.example.com:12443")
 
     assert headline.startswith("Reading the Elastic extension failed: Elastic API error 404")
     assert fix.startswith(f"endpoint: {ENDPOINT} (from the `endpoint` argument) has no such API")
@@ -107,7 +107,7 @@ def test_a_404_from_an_endpoint_without_the_api_names_the_endpoint() -> None:
 def test_a_concurrent_change_asks_to_run_again() -> None:
     error = _refusal("POST", "/deployments/extensions/42", 409, "extensions.version_conflict", "Conflict.")
 
-    headline, fix = _explained(error)
+    headline, fix = _explained(error, "Updating the Elastic extension")
 
     assert headline.startswith("Updating the Elastic extension failed: Elastic API error 409")
     assert fix == "Someone changed the extension at the same time; run the command again."
@@ -123,12 +123,15 @@ def test_a_tls_failure_points_at_insecure_for_self_signed_ece() -> None:
         base_url=ENDPOINT,
     )
 
-    message = str(explain(error, {}))
+    message = str(explain(error, {}, action="Reading the Elastic extension"))
 
     assert message.startswith(f"Reading the Elastic extension failed: could not reach {ENDPOINT} (from the")
     assert "set `insecure` (stack config `ec:insecure`)" in message and "\n" not in message
 
 
 def test_a_failure_that_is_not_a_refusal_is_left_to_keep_its_traceback() -> None:
-    assert explain(KeyError("name"), {"name": "synonyms"}) is None
-    assert explain(OSError("cannot read 'a.zip' to upload it"), {}) is None
+    assert explain(KeyError("name"), {"name": "synonyms"}, action="Creating the Elastic extension") is None
+    assert (
+        explain(OSError("cannot read 'a.zip' to upload it"), {}, action="Uploading the Elastic extension's file")
+        is None
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from pulumi.dynamic import CreateResult
@@ -21,8 +22,10 @@ from .errors import ElasticExtensionError, explain, get_or_none, is_gone
 from .schema import extension_request, outputs
 from .upload import upload
 
+ACTION = "Creating the Elastic extension"
 
-@clear_errors(explain)
+
+@clear_errors(partial(explain, action=ACTION))
 def create(props: Mapping[str, Any]) -> CreateResult:
     """Creates (or adopts) the extension declared by the checked inputs `props`."""
     client = connection.client_for(props)
@@ -65,7 +68,7 @@ def note_existing_extension(extension_id: str, olds: Mapping[str, Any]) -> None:
         note_existing(_scope(api_base_url(connection.normalize_endpoint(endpoint))), extension_id)
 
 
-@clear_errors(explain)  # explained here, so that a failed clean-up also names what failed first
+@clear_errors(partial(explain, action=ACTION))  # explained here, so that a failed clean-up names what failed first
 def _finish(client: ElasticClient, extension_id: str, props: Mapping[str, Any]) -> dict[str, Any]:
     """The steps after the POST: upload the file if any; the outputs come from the service's model.
 
@@ -74,7 +77,7 @@ def _finish(client: ElasticClient, extension_id: str, props: Mapping[str, Any]) 
     reconciled from the list, whose entries are not guaranteed to carry the file.
     """
     if props.get("file_path"):
-        return outputs(props, upload(client, extension_id, str(props["file_path"])))
+        return outputs(props, upload(client, extension_id, props))
     current = get_or_none(client, extension_id)
     if current is None:
         raise ElasticExtensionError(f"Elastic extension {extension_id} was created but cannot be read back")
@@ -130,7 +133,7 @@ def _adopt(client: ElasticClient, adopt_id: str, props: Mapping[str, Any]) -> Cr
         client.post_extension_metadata(adopt_id, request)
     if props.get("file_path"):
         # What the adopted extension holds is unknown: upload the declared file.
-        upload(client, adopt_id, str(props["file_path"]))
+        upload(client, adopt_id, props)
     adopted = get_or_none(client, adopt_id)
     if adopted is None:
         raise ElasticExtensionError(f"Elastic extension {adopt_id} disappeared while it was being adopted")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from ..._http import ApiError
@@ -11,8 +12,10 @@ from .. import connection
 from ..client import ElasticClient, has_error_code
 from .errors import ElasticExtensionError, explain, is_gone
 
+ACTION = "Deleting the Elastic extension"
 
-@clear_errors(explain)
+
+@clear_errors(partial(explain, action=ACTION))
 def delete(extension_id: str, props: Mapping[str, Any]) -> None:
     """Deletes the extension; `props` are the stored outputs (they say where it lives)."""
     client = connection.client_for(props)
@@ -33,7 +36,7 @@ def _in_use(client: ElasticClient, extension_id: str, error: ApiError) -> Elasti
         deployments = ()
     ids = f" (deployment ids: {', '.join(deployments)})" if deployments else ""
     return ElasticExtensionError.of(
-        f"Deleting the Elastic extension failed: {error}\n"
+        f"{ACTION} failed: {error}\n"
         f"Elastic extension {extension_id} cannot be deleted while deployments use it{ids}: remove it from "
         "those deployments' plans (user_bundles / user_plugins) and apply the plans, then run this again. To keep "
         "the extension and only stop managing it here, run `pulumi state delete <urn>`.",

@@ -26,8 +26,9 @@ class ElasticExtensionError(ServiceError):
     """
 
 
-def is_gone(client: ElasticClient, extension_id: str, error: ApiError) -> bool:
-    """Whether `error` from a call on `extension_id` means the extension no longer exists.
+def is_gone(client: ElasticClient, extension_id: str, error: ApiError | ServiceError) -> bool:
+    """Whether `error` from a call on `extension_id` (raw, or already explained) means the extension no longer
+    exists.
 
     404 always does. Elastic Cloud answers 403 for an unknown or deleted id, but 403 can also mean the
     key lacks a privilege: the extension counts as gone only when the same credentials can list
@@ -52,18 +53,6 @@ def get_or_none(client: ElasticClient, extension_id: str) -> Extension | None:
         if is_gone(client, extension_id, error):
             return None
         raise
-
-
-def action_of(error: ApiError) -> str:
-    """The operation the failed call belongs to, from its method and path."""
-    on_one = error.path.rstrip("/").count("/") >= 3  # /deployments/extensions/{id}
-    if error.method == "POST":
-        return "Updating the Elastic extension" if on_one else "Creating the Elastic extension"
-    if error.method == "PUT":
-        return "Uploading the Elastic extension's file"
-    if error.method == "DELETE":
-        return "Deleting the Elastic extension"
-    return "Reading the Elastic extension"
 
 
 def _credentials_origin(props: Mapping[str, Any]) -> str:
@@ -115,11 +104,12 @@ def _configured_limit_mb(props: Mapping[str, Any]) -> str:
         return "malformed"
 
 
-def explain(exc: Exception, props: Mapping[str, Any]) -> ElasticExtensionError | None:
-    """The error to raise for a failed call: the service's answer in one line, then the field to change and how.
+def explain(exc: Exception, props: Mapping[str, Any], *, action: str) -> ElasticExtensionError | None:
+    """The error to raise for a failed call of `action`: the service's answer in one line, then the field to
+    change and how.
 
-    The `explain` of `clear_errors`: None for anything but an `ApiError` (a bug keeps its traceback). The
-    action comes from the failed call itself (a create that fails at its upload says "Uploading ...").
+    The `explain` of `clear_errors`: None for anything but an `ApiError` (a bug keeps its traceback). Each
+    operation binds its `action` (`functools.partial`), as Coveo's do; the upload step names its own.
     """
     if not isinstance(exc, ApiError):
         return None
@@ -128,5 +118,5 @@ def explain(exc: Exception, props: Mapping[str, Any]) -> ElasticExtensionError |
         if exc.message.startswith("TLS"):
             hint += "; for a self-signed ECE certificate set `insecure` (stack config `ec:insecure`)"
         origin = connection.endpoint_origin(props, exc.base_url)
-        return ElasticExtensionError.of(f"{action_of(exc)} failed: {unreachable(exc, origin, hint)}", exc)
-    return ElasticExtensionError.of(shaped(action_of(exc), exc, fix(exc, props)), exc)
+        return ElasticExtensionError.of(f"{action} failed: {unreachable(exc, origin, hint)}", exc)
+    return ElasticExtensionError.of(shaped(action, exc, fix(exc, props)), exc)

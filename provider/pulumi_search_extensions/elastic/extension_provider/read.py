@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from pulumi.dynamic import ReadResult
@@ -13,7 +14,7 @@ from .errors import explain, get_or_none
 from .schema import file_drift, inputs_of, outputs
 
 
-@clear_errors(explain)
+@clear_errors(partial(explain, action="Reading the Elastic extension"))
 def read(extension_id: str, props: Mapping[str, Any]) -> ReadResult:
     """Reads the extension; an empty id means it is gone (404, or 403 on Elastic Cloud).
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from pulumi.dynamic import UpdateResult
@@ -15,7 +16,7 @@ from .schema import MODEL_FIELDS, extension_request, normalized, outputs
 from .upload import needs_upload, upload
 
 
-@clear_errors(explain)
+@clear_errors(partial(explain, action="Updating the Elastic extension"))
 def update(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> UpdateResult:
     """Brings the extension to `news` (checked inputs); `olds` are the stored outputs.
 
@@ -27,8 +28,8 @@ def update(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) 
             # The service copies download_url again on every update that carries one.
             client.post_extension_metadata(extension_id, extension_request(news))
         if needs_upload(olds, news):
-            upload(client, extension_id, str(news["file_path"]))
-    except ApiError as error:
+            upload(client, extension_id, news)
+    except (ApiError, ElasticExtensionError) as error:  # the upload step explains its own failure
         if is_gone(client, extension_id, error):
             raise _gone(extension_id) from None
         raise

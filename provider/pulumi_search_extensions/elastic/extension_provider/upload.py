@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
+from ..._service_errors import clear_errors
 from ..client import ElasticClient, Extension
+from .errors import explain
 
 
 def needs_upload(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
@@ -13,8 +16,10 @@ def needs_upload(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
     return bool(news.get("file_path")) and olds.get("file_sha256") != news.get("file_sha256")
 
 
-def upload(client: ElasticClient, extension_id: str, file_path: str) -> Extension:
-    """Uploads `file_path` as the extension's file; the service has stored it when this returns."""
+@clear_errors(partial(explain, action="Uploading the Elastic extension's file"))  # a step of create and update
+def upload(client: ElasticClient, extension_id: str, props: Mapping[str, Any]) -> Extension:
+    """Uploads the file at `props["file_path"]` as the extension's file; the service has stored it on return."""
+    file_path = str(props["file_path"])
     try:
         return client.put_extension_file(extension_id, file_path)
     except OSError as error:
