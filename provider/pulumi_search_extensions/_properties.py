@@ -5,6 +5,11 @@ property (argument or output, in Python names). The key lists its operations use
 compares, what replaces, what is only an output, which are secret, the defaults `check` fills in) are read off
 that class with `names` and `defaults`, so a property is added, or changes kind, in one place. The class is a
 declaration: it is never instantiated. The same vocabulary serves every vendor.
+
+Every resource names its key lists the same way, `<what selects them>_FIELDS`: `SENT_FIELDS` (sent),
+`KEPT_FIELDS` (kept), `REPLACE_FIELDS` (replaces), `SECRET_FIELDS` (secret), `OUTPUT_ONLY_FIELDS` (output_only),
+`INPUT_FIELDS` (input), `COMPARED_FIELDS` (compared), `UPDATE_FIELDS` (declared or credential: a change is an
+in-place update), and `DEFAULTS`.
 """
 
 from __future__ import annotations

@@ -7,10 +7,10 @@ import dataclasses
 from pulumi_search_extensions.coveo.extension import CoveoExtensionArgs
 from pulumi_search_extensions.coveo.extension_provider.schema import (
     DEFAULTS,
-    KEPT_INPUTS,
-    MODEL_FIELDS,
+    KEPT_FIELDS,
     OUTPUT_ONLY_FIELDS,
     REPLACE_FIELDS,
+    SENT_FIELDS,
     UPDATE_FIELDS,
     CoveoExtensionProperties,
 )
@@ -24,9 +24,9 @@ def test_every_argument_is_a_declared_property_and_no_output_is_an_argument() ->
 
 def test_the_key_lists_follow_from_the_declaration() -> None:
     assert REPLACE_FIELDS == ("organization_id", "host")
-    assert MODEL_FIELDS == ("name", "description", "content_sha256", "required_data_streams", "api_version")
-    assert (*MODEL_FIELDS, "enabled", "execution_timeout", "api_key") == UPDATE_FIELDS
-    assert set(KEPT_INPUTS) == {"organization_id", "host", "region", "api_key", "adopt_id", "script_path"}
+    assert SENT_FIELDS == ("name", "description", "content_sha256", "required_data_streams", "api_version")
+    assert (*SENT_FIELDS, "enabled", "execution_timeout", "api_key") == UPDATE_FIELDS
+    assert set(KEPT_FIELDS) == {"organization_id", "host", "region", "api_key", "adopt_id", "script_path"}
     assert DEFAULTS == {
         "description": "",
         "required_data_streams": [],

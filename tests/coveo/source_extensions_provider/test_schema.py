@@ -6,10 +6,10 @@ import dataclasses
 
 from pulumi_search_extensions.coveo.source_extensions import CoveoAppliedExtensionArgs, CoveoSourceExtensionsArgs
 from pulumi_search_extensions.coveo.source_extensions_provider.schema import (
-    FLAGS,
-    KEPT_INPUTS,
+    ENTRY_FIELDS,
+    FLAG_FIELDS,
+    KEPT_FIELDS,
     REPLACE_FIELDS,
-    STAGE_KEYS,
     UPDATE_FIELDS,
     CoveoSourceExtensionsProperties,
 )
@@ -19,11 +19,11 @@ def test_every_argument_is_a_declared_property_and_the_adopted_map_only_an_outpu
     arguments = {f.name for f in dataclasses.fields(CoveoSourceExtensionsArgs)}
     properties = {f.name for f in dataclasses.fields(CoveoSourceExtensionsProperties)}
     assert arguments == properties - {"previous_map"}
-    assert tuple(f.name for f in dataclasses.fields(CoveoAppliedExtensionArgs)) == STAGE_KEYS
+    assert tuple(f.name for f in dataclasses.fields(CoveoAppliedExtensionArgs)) == ENTRY_FIELDS
 
 
 def test_the_key_lists_follow_from_the_declaration() -> None:
     assert REPLACE_FIELDS == ("source_id", "organization_id", "host")
     assert UPDATE_FIELDS == ("pre_conversion", "post_conversion", "item_types", "api_key")
-    assert FLAGS == ("rebuild", "adopt", "allow_duplicates")
-    assert set(KEPT_INPUTS) == {"source_id", "organization_id", "host", "region", "api_key", *FLAGS}
+    assert FLAG_FIELDS == ("rebuild", "adopt", "allow_duplicates")
+    assert set(KEPT_FIELDS) == {"source_id", "organization_id", "host", "region", "api_key", *FLAG_FIELDS}

@@ -18,17 +18,17 @@ def test_the_inputs_are_the_arguments_plus_the_file_hash_that_check_computes() -
     arguments = tuple(field.name for field in fields(ElasticExtensionArgs))
 
     assert sorted(schema.INPUT_FIELDS) == sorted((*arguments, "file_sha256"))
-    assert set(schema.MODEL_FIELDS) < set(schema.INPUT_FIELDS)
+    assert set(schema.SENT_FIELDS) < set(schema.INPUT_FIELDS)
     reported = ("extension_id", "url", "file_size", "file_last_modified", "deployments")
     assert ("file_sha256", *reported) == schema.OUTPUT_ONLY_FIELDS  # no program sets them
 
 
 def test_the_body_sent_on_create_and_update_is_exactly_the_client_request() -> None:
-    assert tuple(field.name for field in fields(ExtensionRequest)) == schema.MODEL_FIELDS
+    assert tuple(field.name for field in fields(ExtensionRequest)) == schema.SENT_FIELDS
 
 
 def test_diff_compares_every_input_but_adopt_id() -> None:
-    assert tuple(key for key in schema.INPUT_FIELDS if key != "adopt_id") == schema.DIFF_FIELDS
+    assert tuple(key for key in schema.INPUT_FIELDS if key != "adopt_id") == schema.COMPARED_FIELDS
 
 
 def test_an_absent_value_compares_as_its_default_and_a_blank_path_as_absent() -> None:

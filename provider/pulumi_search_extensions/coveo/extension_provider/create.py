@@ -19,7 +19,7 @@ from ..._service_errors import clear_errors
 from ..client import CoveoClient, Extension
 from ..connection import resolve_connection, resolve_organization_id
 from .errors import CoveoExtensionError, describe, explain, is_gone
-from .schema import MODEL_FIELDS, declared_from_model, edit_model, iso_from_epoch_ms, outputs
+from .schema import SENT_FIELDS, declared_from_model, edit_model, iso_from_epoch_ms, outputs
 from .update import converge
 
 ACTION = "Creating the Coveo extension"
@@ -103,7 +103,7 @@ def _adopt(client: CoveoClient, adopt_id: str, props: Mapping[str, Any]) -> Crea
             ) from None
         raise
     remote = declared_from_model(current)
-    if any(remote[key] != props.get(key) for key in (*MODEL_FIELDS, "enabled")):
+    if any(remote[key] != props.get(key) for key in (*SENT_FIELDS, "enabled")):
         current = client.put_extension(adopt_id, edit_model(props))
     model = converge(client, adopt_id, current, props)
     return CreateResult(adopt_id, outputs(props, model))

@@ -63,7 +63,7 @@ class CoveoExtensionUseProperties:
 DEFAULTS = defaults(CoveoExtensionProperties)
 """What an absent argument means: the service's own default, so that its echo compares equal."""
 
-MODEL_FIELDS = names(CoveoExtensionProperties, lambda p: p.sent)
+SENT_FIELDS = names(CoveoExtensionProperties, lambda p: p.sent)
 """Declared fields sent in the EditExtensionModel of a create or an update, the script by its hash: what
 is compared with the service's model to decide whether to send one."""
 
@@ -76,7 +76,7 @@ SECRET_FIELDS = names(CoveoExtensionProperties, lambda p: p.secret)
 REPLACE_FIELDS = names(CoveoExtensionProperties, lambda p: p.replaces)
 """Where the extension lives: a change means a new extension elsewhere."""
 
-KEPT_INPUTS = names(CoveoExtensionProperties, lambda p: p.kept)
+KEPT_FIELDS = names(CoveoExtensionProperties, lambda p: p.kept)
 """Inputs that are not part of the remote object: carried from inputs to outputs and back as they are."""
 
 OUTPUT_ONLY_FIELDS = names(CoveoExtensionProperties, lambda p: p.output_only)
@@ -148,7 +148,7 @@ def kept_status(status: Any) -> dict[str, Any]:
 
 def outputs(props: Mapping[str, Any], model: Extension) -> dict[str, Any]:
     """The resource's outputs: the kept inputs as given, the declared fields as stored, and what only Coveo knows."""
-    outs = {key: props[key] for key in KEPT_INPUTS if props.get(key) is not None}
+    outs = {key: props[key] for key in KEPT_FIELDS if props.get(key) is not None}
     outs.update(declared_from_model(model))
     outs.update(
         {
@@ -170,7 +170,7 @@ def inputs_from_remote(props: Mapping[str, Any], model: Extension) -> dict[str, 
     program in the next preview. The script is recorded the way the program gives it: with `script_path`,
     the path and the service's hash; otherwise the service's text as `content` (the one copy in the state).
     """
-    inputs = {key: props[key] for key in KEPT_INPUTS if props.get(key) is not None}
+    inputs = {key: props[key] for key in KEPT_FIELDS if props.get(key) is not None}
     inputs.update(declared_from_model(model))
     if not props.get("script_path"):
         inputs["content"] = model.content

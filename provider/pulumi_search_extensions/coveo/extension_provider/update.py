@@ -13,7 +13,7 @@ from ..._service_errors import clear_errors
 from ..client import CoveoClient, Extension
 from ..connection import resolve_connection
 from .errors import CoveoExtensionError, describe, explain, is_gone
-from .schema import MODEL_FIELDS, declared_from_model, edit_model, outputs
+from .schema import SENT_FIELDS, declared_from_model, edit_model, outputs
 
 DISABLED_REASON = "Disabled by Pulumi: the program declares enabled=False."
 
@@ -47,7 +47,7 @@ def put_if_changed(
     """PUTs the full EditExtensionModel when a declared field differs from `remote` (declared fields, snake_case);
     otherwise GETs. Returns the current extension either way.
     """
-    if any(remote.get(key) != props.get(key) for key in (*MODEL_FIELDS, "enabled")):
+    if any(remote.get(key) != props.get(key) for key in (*SENT_FIELDS, "enabled")):
         return client.put_extension(extension_id, edit_model(props))
     return client.get_extension(extension_id)
 

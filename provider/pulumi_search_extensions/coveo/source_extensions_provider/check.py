@@ -15,8 +15,8 @@ from .errors import warn
 from .schema import (
     ACTIONS_ON_ERROR,
     DEFAULT_ACTION_ON_ERROR,
-    FLAGS,
-    STAGE_KEYS,
+    ENTRY_FIELDS,
+    FLAG_FIELDS,
     STAGES,
     normalized_item_types,
     normalized_stage_list,
@@ -42,7 +42,7 @@ def _entry_failures(where: str, entry: Any) -> list[CheckFailure]:
     if not isinstance(entry, Mapping):
         return [
             nested_failure(
-                f"{where}: must be an object with `extension_id` (and optionally {', '.join(STAGE_KEYS[1:])})"
+                f"{where}: must be an object with `extension_id` (and optionally {', '.join(ENTRY_FIELDS[1:])})"
             )
         ]
     failures: list[CheckFailure] = []
@@ -51,10 +51,10 @@ def _entry_failures(where: str, entry: Any) -> list[CheckFailure]:
         failures.append(nested_failure(f"{where}.{key}: {reason}"))
 
     for key in entry:
-        if key not in STAGE_KEYS:
-            hint = next((k for k in STAGE_KEYS if k.replace("_", "") == str(key).replace("_", "").lower()), None)
+        if key not in ENTRY_FIELDS:
+            hint = next((k for k in ENTRY_FIELDS if k.replace("_", "") == str(key).replace("_", "").lower()), None)
             suggestion = f"; did you mean `{hint}`?" if hint else ""
-            problem(str(key), f"unknown field{suggestion} (allowed: {', '.join(STAGE_KEYS)})")
+            problem(str(key), f"unknown field{suggestion} (allowed: {', '.join(ENTRY_FIELDS)})")
     extension_id = entry.get("extension_id")
     if extension_id is None or extension_id == "":
         problem("extension_id", "is required: give the id of the extension to run (e.g. `CoveoExtension.extension_id`)")
@@ -133,7 +133,7 @@ def _field_failures(news: Mapping[str, Any]) -> list[CheckFailure]:
         failures.append(failure("source_id", "is required: give the id of the source whose extensions to manage"))
     elif not is_unknown(source_id) and (not isinstance(source_id, str) or not source_id.strip()):
         failures.append(failure("source_id", f"must be a source id (a non-blank string), got {source_id!r}"))
-    for flag in FLAGS:
+    for flag in FLAG_FIELDS:
         value = news.get(flag)
         if value is not None and not is_unknown(value):
             problem = _bool_problem(value)
@@ -179,7 +179,7 @@ def check(olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResult:
     for stage in STAGES:
         checked[stage] = normalized_stage_list(news.get(stage))
     checked["item_types"] = normalized_item_types(news.get("item_types"))
-    for flag in FLAGS:
+    for flag in FLAG_FIELDS:
         checked.setdefault(flag, False)
     checked.update(checked_connection_inputs(news))
     if checked["allow_duplicates"] is not True:

@@ -13,7 +13,7 @@ from ..._service_errors import clear_errors
 from ..client import CoveoClient
 from ..connection import resolve_connection
 from .errors import explain, is_gone
-from .schema import KEPT_INPUTS, from_api_map, outputs, source_id_of
+from .schema import KEPT_FIELDS, from_api_map, outputs, source_id_of
 
 
 @clear_errors(partial(explain, action="Reading the Coveo source's extensions"))
@@ -27,6 +27,6 @@ def read(id_: str, props: Mapping[str, Any]) -> ReadResult:
             return ReadResult("", {})
         raise
     outs = outputs(props, extension_map, props.get("previous_map"))
-    inputs = {key: props[key] for key in KEPT_INPUTS if props.get(key) is not None}
+    inputs = {key: props[key] for key in KEPT_FIELDS if props.get(key) is not None}
     inputs.update(from_api_map(extension_map))
     return ReadResult(id_, outs, inputs)

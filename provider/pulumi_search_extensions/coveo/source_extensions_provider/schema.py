@@ -55,7 +55,7 @@ class CoveoItemTypeExtensionsProperties:
     post_conversion: list[CoveoAppliedExtensionProperties] = field(metadata=prop(default=[]))
 
 
-STAGE_KEYS = names(CoveoAppliedExtensionProperties, lambda p: True)
+ENTRY_FIELDS = names(CoveoAppliedExtensionProperties, lambda p: True)
 """The fields of a stage entry, `extension_id` first."""
 
 UPDATE_FIELDS = names(CoveoSourceExtensionsProperties, lambda p: p.declared or p.credential)
@@ -67,10 +67,10 @@ SECRET_FIELDS = names(CoveoSourceExtensionsProperties, lambda p: p.secret)
 REPLACE_FIELDS = names(CoveoSourceExtensionsProperties, lambda p: p.replaces)
 """Which map is managed: a change means another source's map."""
 
-FLAGS = names(CoveoSourceExtensionsProperties, lambda p: p.kept and isinstance(p.default, bool))
+FLAG_FIELDS = names(CoveoSourceExtensionsProperties, lambda p: p.kept and isinstance(p.default, bool))
 """Instructions about how to apply the map, not part of it: never the cause of a diff."""
 
-KEPT_INPUTS = names(CoveoSourceExtensionsProperties, lambda p: p.kept)
+KEPT_FIELDS = names(CoveoSourceExtensionsProperties, lambda p: p.kept)
 """Inputs carried as they are from inputs to outputs (and back on refresh)."""
 
 SOURCES_PRIVILEGE = "Sources - View and Edit"
@@ -192,7 +192,7 @@ def applied_extension_ids(declared: Mapping[str, Any]) -> list[str]:
 
 def outputs(props: Mapping[str, Any], extension_map: Mapping[str, Any], previous_map: Any) -> dict[str, Any]:
     """The kept inputs as given, the map as the service stores it, and the map recorded by `adopt`."""
-    outs = {key: props[key] for key in KEPT_INPUTS if props.get(key) is not None}
+    outs = {key: props[key] for key in KEPT_FIELDS if props.get(key) is not None}
     outs.update(from_api_map(extension_map))
     outs["previous_map"] = previous_map
     return outs

@@ -40,6 +40,10 @@ def check(olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResult:
     failures: list[CheckFailure] = []
     failures += _metadata_failures(inputs)
     failures += _source_failures(inputs)
+    try:  # the effective endpoint is recorded: a change of stack config or environment shows as a replacement
+        inputs["endpoint"] = connection.resolve_endpoint(inputs)
+    except ValueError as exc:
+        failures.append(failure("endpoint", f"{exc} (from {connection.ENDPOINT.sources()})"))
     failures += _connection_failures(inputs)
     if not failures:
         inputs["file_sha256"] = _file_sha256(inputs.get("file_path"))
@@ -128,12 +132,8 @@ def _file_problem(path: str, inputs: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _connection_failures(inputs: dict[str, Any]) -> list[CheckFailure]:
+def _connection_failures(inputs: Mapping[str, Any]) -> list[CheckFailure]:
     failures = []
-    try:
-        inputs["endpoint"] = connection.resolve_endpoint(inputs)
-    except ValueError as exc:
-        failures.append(failure("endpoint", f"{exc} (from {connection.ENDPOINT.sources()})"))
     problem = connection.credentials_problem(inputs)
     if problem is not None:
         failures.append(failure(*problem))

@@ -13,14 +13,14 @@ from typing import Any
 from ..._inputs import changed_keys
 from ..._provider import Changes
 from .create import note_existing_extension
-from .schema import DIFF_FIELDS, REPLACE_FIELDS, normalized
+from .schema import COMPARED_FIELDS, REPLACE_FIELDS, normalized
 
 
 def diff(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Changes:
     """Changed input fields; `replaces` names the fields that force a new extension."""
     note_existing_extension(extension_id, olds)  # never adopted by a create of this run
-    old_values = {key: normalized(key, olds.get(key)) for key in DIFF_FIELDS}
-    new_values = {key: normalized(key, news.get(key)) for key in DIFF_FIELDS}
-    changed = changed_keys(old_values, new_values, DIFF_FIELDS)
+    old_values = {key: normalized(key, olds.get(key)) for key in COMPARED_FIELDS}
+    new_values = {key: normalized(key, news.get(key)) for key in COMPARED_FIELDS}
+    changed = changed_keys(old_values, new_values, COMPARED_FIELDS)
     replaces = [key for key in changed if key in REPLACE_FIELDS]
     return Changes(changed, replaces, delete_before_replace=False)

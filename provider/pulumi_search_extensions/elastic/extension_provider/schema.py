@@ -50,13 +50,13 @@ class ElasticExtensionProperties:
     deployments: list[str] = field(metadata=prop(output_only=True))
 
 
-MODEL_FIELDS = names(ElasticExtensionProperties, lambda p: p.sent)
+SENT_FIELDS = names(ElasticExtensionProperties, lambda p: p.sent)
 """The fields of the create / update body (`ExtensionRequest`): a change of one is a metadata POST."""
 
 INPUT_FIELDS = names(ElasticExtensionProperties, lambda p: p.input)
 """What `check` returns: the arguments, and the file's hash it computes."""
 
-DIFF_FIELDS = names(ElasticExtensionProperties, lambda p: p.compared)
+COMPARED_FIELDS = names(ElasticExtensionProperties, lambda p: p.compared)
 """What diff compares (all inputs but `adopt_id`, which only matters at creation)."""
 
 REPLACE_FIELDS = names(ElasticExtensionProperties, lambda p: p.replaces)
@@ -71,7 +71,7 @@ SECRET_FIELDS = names(ElasticExtensionProperties, lambda p: p.secret)
 DEFAULTS = defaults(ElasticExtensionProperties)
 """What an absent argument means (description "")."""
 
-_BLANK_IS_ABSENT = names(ElasticExtensionProperties, lambda p: p.blank_is_absent)
+_BLANK_IS_ABSENT_FIELDS = names(ElasticExtensionProperties, lambda p: p.blank_is_absent)
 
 DRIFT_MARK = "drifted"
 
@@ -84,7 +84,7 @@ def normalized(key: str, value: Any) -> Any:
         return DEFAULTS[key]
     if key == "insecure":
         return bool(value) if not isinstance(value, str) else value
-    if key in _BLANK_IS_ABSENT and value == "":
+    if key in _BLANK_IS_ABSENT_FIELDS and value == "":
         return None
     return value
 

@@ -12,7 +12,7 @@ from ..._http import ApiError
 from ..._service_errors import clear_errors
 from .. import connection
 from .errors import ElasticExtensionError, explain, get_or_none, is_gone
-from .schema import MODEL_FIELDS, extension_request, normalized, outputs
+from .schema import SENT_FIELDS, extension_request, normalized, outputs
 from .upload import needs_upload, upload
 
 
@@ -47,7 +47,7 @@ def _gone(extension_id: str) -> ElasticExtensionError:
 
 
 def _metadata_changed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
-    return any(normalized(key, olds.get(key)) != normalized(key, news.get(key)) for key in MODEL_FIELDS)
+    return any(normalized(key, olds.get(key)) != normalized(key, news.get(key)) for key in SENT_FIELDS)
 
 
 def _refetch_needed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
