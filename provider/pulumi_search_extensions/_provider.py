@@ -32,6 +32,10 @@ from ._settings import remember_stack_config
 Props = dict[str, Any]
 
 
+def _no_warnings(_inputs: Props) -> list[str]:
+    return []
+
+
 class Changes(DiffResult):
     """What a diff found, by property: the dynamic provider host reads it as the `DiffResult` it is, the
     provider plugin as a detailed diff (which property changes, and which of them replaces).
@@ -66,6 +70,10 @@ class Operations:
     """(id, olds, news): applies the declared state in place."""
     delete: Callable[[str, Props], None]
     """(id, props): deletes the object; already gone counts as deleted."""
+    warnings: Callable[[Props], list[str]] = _no_warnings
+    """(inputs): what the user should hear at preview about legal inputs, one message each. Both ways in show
+    them on the resource: the plugin from `check`, the dynamic resources from their constructor (the dynamic
+    provider host is told no resource name, so a warning from its `check` could name none)."""
 
 
 class OperationsProvider(ResourceProvider):

@@ -10,7 +10,6 @@ from typing import Any, overload
 import pulumi
 import pulumi.dynamic
 
-from . import stages
 from .source_extensions_provider import CoveoSourceExtensionsProvider
 from .source_extensions_provider.schema import SECRET_FIELDS
 
@@ -228,7 +227,9 @@ class CoveoSourceExtensions(pulumi.dynamic.Resource, module="coveo", name="Sourc
             props,
             pulumi.ResourceOptions.merge(opts, secret_outputs),
         )
-        stages.warn_about_streams(self, declared_pre_conversion, declared_item_types)
+        declared = {"pre_conversion": declared_pre_conversion, "item_types": declared_item_types}
+        for message in CoveoSourceExtensionsProvider.operations.warnings(declared):  # as the plugin's check warns
+            pulumi.log.warn(message, resource=self)
 
     @property
     def source_id(self) -> pulumi.Output[str]:

@@ -6,9 +6,15 @@ exists then; `BODY_TEXT`, `BODY_HTML`, `BODY_MARKDOWN` and `THUMBNAIL` are made 
 bodies", docs.coveo.com/en/2749: a pre-conversion script works on `documentdata`). Post-conversion
 extensions see every stream.
 
-The check happens in the program, at preview, with no API call: `CoveoExtension` remembers the streams it
-declares under its `extension_id` output, and `CoveoSourceExtensions` looks up each extension it applies
-before conversion. Streams given as outputs of other resources are not known then and are not checked.
+The check makes no API call, and both ways in make it (`source_extensions_provider.check.warnings`):
+
+- in a Python program, at preview: `CoveoExtension` remembers the streams it declares under its `extension_id`
+  output, and `CoveoSourceExtensions` looks up each extension it applies before conversion;
+- through the provider plugin (every language), in `check`: the plugin process remembers the streams of each
+  CoveoExtension under its id when it diffs or creates it, so an extension already deployed is checked at
+  preview, and a new one at `up` (its id is known once it is created, before the source's `check`).
+
+Streams given as outputs of other resources are not known then and are not checked.
 """
 
 from __future__ import annotations
@@ -17,25 +23,30 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import pulumi
-
 STREAMS_BEFORE_CONVERSION = frozenset({"DOCUMENT_DATA"})
 
 _declared: dict[int, tuple[Any, str, tuple[str, ...]]] = {}
+_declared_by_id: dict[str, tuple[str, tuple[str, ...]]] = {}
 _lock = threading.Lock()
 
 
-def remember(extension_id: Any, resource_name: str, streams: Any) -> None:
-    """Records the data streams a CoveoExtension declares, if given as a plain list of names."""
+def remember(extension_id: Any, name: Any, streams: Any) -> None:
+    """Records the data streams a CoveoExtension declares, if given as a plain list of names: under its id
+    (a string, in the provider process) or its `extension_id` output object (in the program)."""
     if not isinstance(streams, (list, tuple)) or not all(isinstance(s, str) for s in streams):
         return
     with _lock:
-        # The output object is kept with its id so that the id cannot be reused by another object.
-        _declared[id(extension_id)] = (extension_id, resource_name, tuple(streams))
+        if isinstance(extension_id, str):
+            _declared_by_id[extension_id] = (str(name), tuple(streams))
+        else:
+            # The output object is kept with its id so that the id cannot be reused by another object.
+            _declared[id(extension_id)] = (extension_id, str(name), tuple(streams))
 
 
 def _declared_by(extension_id: Any) -> tuple[str, tuple[str, ...]] | None:
     with _lock:
+        if isinstance(extension_id, str):
+            return _declared_by_id.get(extension_id)
         found = _declared.get(id(extension_id))
     return (found[1], found[2]) if found is not None and found[0] is extension_id else None
 
@@ -65,17 +76,16 @@ def pre_conversion_warnings(where: str, entries: Any) -> list[str]:
     return messages
 
 
-def warn_about_streams(resource: pulumi.Resource, pre_conversion: Any, item_types: Any) -> None:
-    """Logs a warning through Pulumi for each extension applied before conversion that needs a later stream."""
+def stream_warnings(pre_conversion: Any, item_types: Any) -> list[str]:
+    """One message per extension applied before conversion (for all items or per item type) that needs a
+    stream made later."""
     lists: Iterable[tuple[str, Any]] = [("pre_conversion", pre_conversion)]
     if isinstance(item_types, Mapping):
         lists = [
             *lists,
             *((f"item_types[{key!r}].pre_conversion", _stage(group)) for key, group in item_types.items()),
         ]
-    for where, entries in lists:
-        for message in pre_conversion_warnings(where, entries):
-            pulumi.log.warn(message, resource=resource)
+    return [message for where, entries in lists for message in pre_conversion_warnings(where, entries)]
 
 
 def _stage(group: Any) -> Any:

@@ -16,15 +16,6 @@ from .extension_provider.schema import OUTPUT_ONLY_FIELDS, SECRET_FIELDS
 __all__ = ["ElasticExtension", "ElasticExtensionArgs"]
 
 
-NO_SOURCE_WARNING = (
-    "neither download_url nor file_path is set: the extension is created without a file, and a deployment plan "
-    "that uses it will fail until a file is uploaded. Set file_path (a local zip) or download_url (a URL Elastic "
-    "fetches), unless the file is uploaded some other way (console, ecctl)."
-)
-"""A warning, not an error: Elastic's API creates an extension without a file (its documented two-step flow
-creates the extension, then uploads the file), and a file uploaded outside Pulumi is a legitimate set-up."""
-
-
 @dataclass(kw_only=True)
 class ElasticExtensionArgs:
     """The arguments of an `ElasticExtension`. Give at most one of `download_url` and `file_path`."""
@@ -123,8 +114,8 @@ class ElasticExtension(Resource, module="elastic", name="Extension"):
         super().__init__(
             ElasticExtensionProvider(), resource_name, props, pulumi.ResourceOptions.merge(opts, secret_opts)
         )
-        if resolved.download_url is None and resolved.file_path is None and resolved.adopt_id is None:
-            pulumi.log.warn(NO_SOURCE_WARNING, resource=self)
+        for message in ElasticExtensionProvider.operations.warnings(props):  # as the plugin's check warns
+            pulumi.log.warn(message, resource=self)
 
     def _output(self, key: str) -> pulumi.Output[Any]:
         return cast("pulumi.Output[Any]", pulumi.get(self, key))

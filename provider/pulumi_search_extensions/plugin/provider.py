@@ -15,8 +15,10 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import grpc
 from pulumi.provider.experimental import provider as rpc
 from pulumi.provider.experimental.property_value import PropertyValue
+from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
 
 from .._inputs import without_long_values
 from .._properties import names
@@ -75,6 +77,21 @@ def _secrets(resource: PluginResource, *sent: Mapping[str, PropertyValue]) -> fr
 class SearchExtensionsProvider(rpc.Provider):
     """The `search-extensions` provider plugin: Coveo extensions, Coveo source extension maps, Elastic extensions."""
 
+    def __init__(self, engine_address: str | None = None) -> None:
+        """`engine_address`: where the engine listens (the plugin's argument); warnings are logged there."""
+        super().__init__()
+        self._engine = engine_pb2_grpc.EngineStub(grpc.aio.insecure_channel(engine_address)) if engine_address else None
+
+    async def _warn(self, urn: str, message: str) -> None:
+        """A warning on the resource `urn`, as `pulumi.log.warn(message, resource=...)` gives in a program."""
+        if self._engine is not None:
+            try:
+                await self._engine.Log(engine_pb2.LogRequest(severity=engine_pb2.WARNING, message=message, urn=urn))
+                return
+            except grpc.RpcError:
+                pass
+        print(f"warning: {message}", flush=True)  # the engine shows the plugin's output too (without the urn)
+
     async def get_schema(self, request: rpc.GetSchemaRequest) -> rpc.GetSchemaResponse:
         """The package schema, generated from the typed models."""
         return rpc.GetSchemaResponse(schema=schema_json())
@@ -105,6 +122,8 @@ class SearchExtensionsProvider(rpc.Provider):
             if isinstance(news.get(key), str) and news[key].strip():
                 news[key] = os.path.abspath(news[key])
         result = without_long_values(await asyncio.to_thread(resource.operations.check, olds, news), news)
+        for message in resource.operations.warnings(result.inputs or {}):
+            await self._warn(request.urn, message)
         failures = [rpc.CheckFailure(camel(f.property) if f.property else "", f.reason) for f in result.failures]
         inputs = to_engine(result.inputs or {}, resource.properties, _secrets(resource, request.new_inputs))
         return rpc.CheckResponse(inputs=inputs, failures=failures)

@@ -178,3 +178,17 @@ def test_an_unknown_file_path_conflicts_with_nothing_until_it_is_known(
 ) -> None:
     assert provider.check({}, _inputs(download_url=Unknown(), file_path=str(zip_file))).failures == []
     assert provider.check({}, _inputs(download_url="https://x.example.com/b.zip", file_path=Unknown())).failures == []
+
+
+# -- the warning of both ways in (the plugin's check, the dynamic resource's constructor) ----------------------
+
+
+def test_an_extension_without_download_url_file_path_or_adopt_id_gets_the_no_file_warning() -> None:
+    from pulumi_search_extensions.elastic.extension_provider.check import NO_SOURCE_WARNING, warnings
+
+    assert warnings(_inputs()) == [NO_SOURCE_WARNING]
+    assert warnings(_inputs(download_url="", file_path=None)) == [NO_SOURCE_WARNING]  # "" is no value
+    assert warnings(_inputs(download_url="https://example.com/a.zip")) == []
+    assert warnings(_inputs(file_path="/bundles/a.zip")) == []
+    assert warnings(_inputs(adopt_id="4295092658")) == []
+    assert warnings(_inputs(file_path=UNKNOWN)) == []  # not known at preview: it may well be a file

@@ -16,6 +16,7 @@ from pulumi.dynamic import CreateResult
 from ..._create import Identity, claim_adopted, create_once, note_existing, undo_on_failure
 from ..._http import ApiError
 from ..._service_errors import clear_errors
+from .. import stages
 from ..client import CoveoClient, Extension
 from ..connection import resolve_connection, resolve_organization_id
 from .errors import CoveoExtensionError, describe, explain, is_gone
@@ -114,6 +115,6 @@ def create(props: Mapping[str, Any]) -> CreateResult:
     """Creates the extension (or adopts `adopt_id`) and returns its id and outputs; leaves nothing on failure."""
     client = CoveoClient(resolve_connection(props))
     adopt_id = props.get("adopt_id")
-    if adopt_id:
-        return _adopt(client, str(adopt_id).strip(), props)
-    return _create_new(client, props)
+    result = _adopt(client, str(adopt_id).strip(), props) if adopt_id else _create_new(client, props)
+    stages.remember(result.id, props.get("name"), props.get("required_data_streams"))  # for the plugin's check
+    return result

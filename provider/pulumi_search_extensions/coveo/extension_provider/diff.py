@@ -7,6 +7,7 @@ from typing import Any
 
 from ..._inputs import changed_keys, is_unknown
 from ..._provider import Changes
+from .. import stages
 from .create import note_existing_extension
 from .schema import REPLACE_FIELDS, UPDATE_FIELDS
 
@@ -27,6 +28,7 @@ def diff(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) ->
     compared by its hash, so moving it between `content` and `script_path` unchanged is no change either.
     """
     note_existing_extension(extension_id, olds)  # never adopted by a create of this run
+    stages.remember(extension_id, news.get("name"), news.get("required_data_streams"))  # for the plugin's check
     replaces = changed_keys(olds, news, REPLACE_FIELDS)
     if _adopts_another(extension_id, news):
         replaces.append("adopt_id")

@@ -9,6 +9,7 @@ from typing import Any
 from pulumi.dynamic import CheckFailure, CheckResult
 
 from ..._inputs import failure, is_unknown
+from .. import stages
 from ..condition import ConditionSyntaxError, parse_condition
 from ..connection import check_connection, checked_connection_inputs
 from .errors import warn
@@ -186,3 +187,8 @@ def check(olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResult:
         for message in duplicate_warnings(checked):
             warn(message)
     return CheckResult(checked, [])
+
+
+def warnings(inputs: Mapping[str, Any]) -> list[str]:
+    """Extensions applied before conversion that need a stream made later (see `coveo/stages.py`)."""
+    return stages.stream_warnings(inputs.get("pre_conversion"), inputs.get("item_types"))

@@ -36,4 +36,5 @@ class CoveoSourceExtensionsProvider(OperationsProvider):
         read=read.read,
         update=update.update,
         delete=delete.delete,
+        warnings=check.warnings,
     )

@@ -29,6 +29,21 @@ from .schema import (
 
 HASH_CHUNK_BYTES = 1024 * 1024
 
+NO_SOURCE_WARNING = (
+    "neither download_url nor file_path is set: the extension is created without a file, and a deployment plan "
+    "that uses it will fail until a file is uploaded. Set file_path (a local zip) or download_url (a URL Elastic "
+    "fetches), unless the file is uploaded some other way (console, ecctl)."
+)
+"""A warning, not an error: Elastic's API creates an extension without a file (its documented two-step flow
+creates the extension, then uploads the file), and a file uploaded outside Pulumi is a legitimate set-up."""
+
+
+def warnings(inputs: Mapping[str, Any]) -> list[str]:
+    """The warning about an extension with no file (none with `adopt_id`); a value not known yet counts as set."""
+    if all(inputs.get(key) is None or inputs.get(key) == "" for key in ("download_url", "file_path", "adopt_id")):
+        return [NO_SOURCE_WARNING]
+    return []
+
 
 def check(olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResult:
     """Validates the program's inputs `news` and returns them completed with `endpoint` and `file_sha256`.

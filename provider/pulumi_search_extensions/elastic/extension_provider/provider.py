@@ -19,4 +19,5 @@ class ElasticExtensionProvider(OperationsProvider):
         read=read.read,
         update=update.update,
         delete=delete.delete,
+        warnings=check.warnings,
     )
