@@ -11,6 +11,7 @@ sessions are resolved inside the provider process, from `configure()` and at cal
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -70,10 +71,23 @@ class Operations:
     """(id, olds, news): applies the declared state in place."""
     delete: Callable[[str, Props], None]
     """(id, props): deletes the object; already gone counts as deleted."""
-    warnings: Callable[[Props], list[str]] = _no_warnings
+    preview_warnings: Callable[[Props], list[str]] = _no_warnings
     """(inputs): what the user should hear at preview about legal inputs, one message each. Both ways in show
     them on the resource: the plugin from `check`, the dynamic resources from their constructor (the dynamic
     provider host is told no resource name, so a warning from its `check` could name none)."""
+
+    @classmethod
+    def of(cls, package: str | None) -> Operations:
+        """The operations of a provider package: the function named like each module (`check.check`, ...), and
+        `check.preview_warnings` when the resource has some."""
+        if not package:
+            raise ValueError("give the provider package's __package__")
+        module = {name: importlib.import_module(f"{package}.{name}") for name in _OPERATIONS}
+        found = {name: getattr(module[name], name) for name in _OPERATIONS}
+        return cls(**found, preview_warnings=getattr(module["check"], "preview_warnings", _no_warnings))
+
+
+_OPERATIONS = ("check", "diff", "create", "read", "update", "delete")
 
 
 class OperationsProvider(ResourceProvider):

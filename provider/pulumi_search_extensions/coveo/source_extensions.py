@@ -228,7 +228,9 @@ class CoveoSourceExtensions(pulumi.dynamic.Resource, module="coveo", name="Sourc
             pulumi.ResourceOptions.merge(opts, secret_outputs),
         )
         declared = {"pre_conversion": declared_pre_conversion, "item_types": declared_item_types}
-        for message in CoveoSourceExtensionsProvider.operations.warnings(declared):  # as the plugin's check warns
+        for message in CoveoSourceExtensionsProvider.operations.preview_warnings(
+            declared
+        ):  # as the plugin's check warns
             pulumi.log.warn(message, resource=self)
 
     @property

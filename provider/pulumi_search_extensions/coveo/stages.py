@@ -6,7 +6,7 @@ exists then; `BODY_TEXT`, `BODY_HTML`, `BODY_MARKDOWN` and `THUMBNAIL` are made 
 bodies", docs.coveo.com/en/2749: a pre-conversion script works on `documentdata`). Post-conversion
 extensions see every stream.
 
-The check makes no API call, and both ways in make it (`source_extensions_provider.check.warnings`):
+The check makes no API call, and both ways in make it (`source_extensions_provider.check.preview_warnings`):
 
 - in a Python program, at preview: `CoveoExtension` remembers the streams it declares under its `extension_id`
   output, and `CoveoSourceExtensions` looks up each extension it applies before conversion;

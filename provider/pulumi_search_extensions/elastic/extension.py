@@ -114,7 +114,7 @@ class ElasticExtension(Resource, module="elastic", name="Extension"):
         super().__init__(
             ElasticExtensionProvider(), resource_name, props, pulumi.ResourceOptions.merge(opts, secret_opts)
         )
-        for message in ElasticExtensionProvider.operations.warnings(props):  # as the plugin's check warns
+        for message in ElasticExtensionProvider.operations.preview_warnings(props):  # as the plugin's check warns
             pulumi.log.warn(message, resource=self)
 
     def _output(self, key: str) -> pulumi.Output[Any]:

@@ -122,7 +122,7 @@ class SearchExtensionsProvider(rpc.Provider):
             if isinstance(news.get(key), str) and news[key].strip():
                 news[key] = os.path.abspath(news[key])
         result = without_long_values(await asyncio.to_thread(resource.operations.check, olds, news), news)
-        for message in resource.operations.warnings(result.inputs or {}):
+        for message in resource.operations.preview_warnings(result.inputs or {}):
             await self._warn(request.urn, message)
         failures = [rpc.CheckFailure(camel(f.property) if f.property else "", f.reason) for f in result.failures]
         inputs = to_engine(result.inputs or {}, resource.properties, _secrets(resource, request.new_inputs))

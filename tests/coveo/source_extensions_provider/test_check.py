@@ -115,14 +115,14 @@ def test_missing_connection_settings_fail_check(clean_emulator: EmulatorHandle) 
 def test_an_extension_this_process_knows_by_id_is_warned_about_before_conversion() -> None:
     # Through the plugin, ids are strings: the CoveoExtension's diff or create recorded its streams.
     from pulumi_search_extensions.coveo import stages
-    from pulumi_search_extensions.coveo.source_extensions_provider.check import warnings
+    from pulumi_search_extensions.coveo.source_extensions_provider.check import preview_warnings
 
     stages.remember("org-tagger", "tagger", ["BODY_TEXT", "DOCUMENT_DATA"])
     stages.remember("org-reader", "reader", ["DOCUMENT_DATA"])
     entries = [{"extension_id": "org-reader"}, {"extension_id": "org-tagger"}, {"extension_id": UNKNOWN}]
 
-    [message] = warnings({"pre_conversion": entries, "post_conversion": [{"extension_id": "org-tagger"}]})
+    [message] = preview_warnings({"pre_conversion": entries, "post_conversion": [{"extension_id": "org-tagger"}]})
     assert message.startswith("pre_conversion[1]: CoveoExtension 'tagger' requires BODY_TEXT, which does not exist")
-    [per_type] = warnings({"pre_conversion": [], "item_types": {"pdf": {"pre_conversion": entries[1:2]}}})
+    [per_type] = preview_warnings({"pre_conversion": [], "item_types": {"pdf": {"pre_conversion": entries[1:2]}}})
     assert per_type.startswith("item_types['pdf'].pre_conversion[0]: CoveoExtension 'tagger' requires BODY_TEXT")
-    assert warnings({"pre_conversion": [{"extension_id": "org-unknown-to-this-process"}]}) == []
+    assert preview_warnings({"pre_conversion": [{"extension_id": "org-unknown-to-this-process"}]}) == []

@@ -184,11 +184,11 @@ def test_an_unknown_file_path_conflicts_with_nothing_until_it_is_known(
 
 
 def test_an_extension_without_download_url_file_path_or_adopt_id_gets_the_no_file_warning() -> None:
-    from pulumi_search_extensions.elastic.extension_provider.check import NO_SOURCE_WARNING, warnings
+    from pulumi_search_extensions.elastic.extension_provider.check import NO_SOURCE_WARNING, preview_warnings
 
-    assert warnings(_inputs()) == [NO_SOURCE_WARNING]
-    assert warnings(_inputs(download_url="", file_path=None)) == [NO_SOURCE_WARNING]  # "" is no value
-    assert warnings(_inputs(download_url="https://example.com/a.zip")) == []
-    assert warnings(_inputs(file_path="/bundles/a.zip")) == []
-    assert warnings(_inputs(adopt_id="4295092658")) == []
-    assert warnings(_inputs(file_path=UNKNOWN)) == []  # not known at preview: it may well be a file
+    assert preview_warnings(_inputs()) == [NO_SOURCE_WARNING]
+    assert preview_warnings(_inputs(download_url="", file_path=None)) == [NO_SOURCE_WARNING]  # "" is no value
+    assert preview_warnings(_inputs(download_url="https://example.com/a.zip")) == []
+    assert preview_warnings(_inputs(file_path="/bundles/a.zip")) == []
+    assert preview_warnings(_inputs(adopt_id="4295092658")) == []
+    assert preview_warnings(_inputs(file_path=UNKNOWN)) == []  # not known at preview: it may well be a file

@@ -6,7 +6,6 @@ Its module path is part of every user's state (dill pickles the instance by refe
 from __future__ import annotations
 
 from ..._provider import Operations, OperationsProvider
-from . import check, create, delete, diff, read, update
 
 
 class CoveoExtensionProvider(OperationsProvider):
@@ -16,11 +15,4 @@ class CoveoExtensionProvider(OperationsProvider):
     settings and HTTP sessions are resolved inside the provider process, from `configure()` and at call time.
     """
 
-    operations = Operations(
-        check=check.check,
-        diff=diff.diff,
-        create=create.create,
-        read=read.read,
-        update=update.update,
-        delete=delete.delete,
-    )
+    operations = Operations.of(__package__)

@@ -189,6 +189,6 @@ def check(olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResult:
     return CheckResult(checked, [])
 
 
-def warnings(inputs: Mapping[str, Any]) -> list[str]:
+def preview_warnings(inputs: Mapping[str, Any]) -> list[str]:
     """Extensions applied before conversion that need a stream made later (see `coveo/stages.py`)."""
     return stages.stream_warnings(inputs.get("pre_conversion"), inputs.get("item_types"))

@@ -19,7 +19,6 @@ Its module path is part of every user's state (dill pickles the instance by refe
 from __future__ import annotations
 
 from ..._provider import Operations, OperationsProvider
-from . import check, create, delete, diff, read, update
 
 
 class CoveoSourceExtensionsProvider(OperationsProvider):
@@ -29,12 +28,4 @@ class CoveoSourceExtensionsProvider(OperationsProvider):
     settings are resolved inside the provider process, from `configure()` and at call time.
     """
 
-    operations = Operations(
-        check=check.check,
-        diff=diff.diff,
-        create=create.create,
-        read=read.read,
-        update=update.update,
-        delete=delete.delete,
-        warnings=check.warnings,
-    )
+    operations = Operations.of(__package__)

@@ -38,7 +38,7 @@ NO_SOURCE_WARNING = (
 creates the extension, then uploads the file), and a file uploaded outside Pulumi is a legitimate set-up."""
 
 
-def warnings(inputs: Mapping[str, Any]) -> list[str]:
+def preview_warnings(inputs: Mapping[str, Any]) -> list[str]:
     """The warning about an extension with no file (none with `adopt_id`); a value not known yet counts as set."""
     if all(inputs.get(key) is None or inputs.get(key) == "" for key in ("download_url", "file_path", "adopt_id")):
         return [NO_SOURCE_WARNING]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ..._provider import Operations, OperationsProvider
-from . import check, create, delete, diff, read, update
 
 
 class ElasticExtensionProvider(OperationsProvider):
@@ -12,12 +11,4 @@ class ElasticExtensionProvider(OperationsProvider):
     Stack config (`ec:apikey`, `ec:endpoint`, ...) is kept per provider process by `configure`.
     """
 
-    operations = Operations(
-        check=check.check,
-        diff=diff.diff,
-        create=create.create,
-        read=read.read,
-        update=update.update,
-        delete=delete.delete,
-        warnings=check.warnings,
-    )
+    operations = Operations.of(__package__)
