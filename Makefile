@@ -33,7 +33,7 @@ lint: venv
 
 ## unit: every test that needs no Pulumi CLI and builds no wheel (emulator, providers, clients over HTTP)
 unit: venv
-	.venv/bin/pytest -m "not e2e" --ignore=tests/soak
+	.venv/bin/pytest -m "not e2e" --ignore=tests/soak -n 2
 
 ## e2e: the tests that drive the real Pulumi CLI and engine, or build the wheel (the soak apart)
 e2e: setup

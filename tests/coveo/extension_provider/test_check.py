@@ -120,9 +120,12 @@ def test_content_and_script_path_together_are_refused(offline: CoveoExtensionPro
 
 
 def test_a_missing_script_file_is_refused_naming_the_field_and_the_path(
-    offline: CoveoExtensionProvider, tmp_path: Path
+    offline: CoveoExtensionProvider, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    missing = tmp_path / "nowhere.py"
+    # A short path: a value over 80 characters is reported without its property name (`without_long_values`),
+    # and a temporary folder's path may be that long (pytest-xdist's are).
+    monkeypatch.chdir(tmp_path)
+    missing = Path("nowhere.py")
     result = offline.check({}, {"name": "cleaner", "script_path": str(missing)})
     reasons = {f.property: f.reason for f in result.failures}
     assert list(reasons) == ["script_path"]
