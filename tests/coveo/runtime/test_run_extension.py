@@ -213,7 +213,9 @@ def test_clear_then_add_allowed_leaves_one_allowed_group() -> None:
             }
         ]
     }
-    script = "document.clear_permissions()\ndocument.add_allowed('*@mycompany.com', 'group', 'Email Security Provider')\n"
+    script = (
+        "document.clear_permissions()\ndocument.add_allowed('*@mycompany.com', 'group', 'Email Security Provider')\n"
+    )
     report = run_extension(script, document)
     sets = [s for level in report["document"]["permissions"] for s in level["permissionSets"]]
     permissions = [p for s in sets for p in s["permissions"]]
@@ -234,7 +236,9 @@ def test_get_permissions_reads_the_mock_model() -> None:
             }
         ]
     }
-    script = "level = document.get_permissions()[0]\nlog(level.permission_sets[0].denied_permissions[0].identity_type)\n"
+    script = (
+        "level = document.get_permissions()[0]\nlog(level.permission_sets[0].denied_permissions[0].identity_type)\n"
+    )
     assert run_extension(script, document)["logs"][0]["comment"] == "group"
 
 

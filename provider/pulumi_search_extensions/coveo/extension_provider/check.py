@@ -17,6 +17,7 @@ from pulumi.dynamic import CheckFailure, CheckResult
 
 from ..._inputs import UNKNOWN, contains_unknown, failure, is_unknown
 from ..connection import check_connection, checked_connection_inputs
+from .declared_tests import test_failures
 from .schema import API_VERSIONS, DATA_STREAMS, DEFAULTS, normalize_streams
 from .script import read_script, script_file_problem, sha256_text
 
@@ -168,4 +169,15 @@ def check(olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResult:
         return CheckResult(dict(news), failures)
     checked = _normalized(news)
     checked.update(checked_connection_inputs(news))
-    return CheckResult(checked, [])
+    test_failures = _declared_test_failures(checked)
+    return CheckResult(dict(news) if test_failures else checked, test_failures)
+
+
+def _declared_test_failures(checked: Mapping[str, Any]) -> list[CheckFailure]:
+    """The declared `tests` run on the script (skipped while the script or a setting they need is unknown)."""
+    tests = checked.get("tests")
+    needed = ("name", "required_data_streams", "api_version", "execution_timeout", "content_sha256")
+    if not tests or any(contains_unknown(checked.get(key)) for key in needed) or is_unknown(tests):
+        return []
+    script = checked["content"] if checked.get("content") is not None else read_script(checked["script_path"])
+    return test_failures(script, checked, tests)

@@ -55,7 +55,7 @@ _DECOMPRESS: dict[str, Callable[[bytes], bytes]] = {
 }
 
 
-class Rejected(BaseException):  # noqa: N818 - a signal, not an error; BaseException so `except Exception` lets it by
+class Rejected(BaseException):
     """Raised by `document.reject()`: the script stops and the item is rejected."""
 
     def __init__(self, reason: str) -> None:
@@ -115,7 +115,7 @@ class ReadOnlyText(io.StringIO):
         raise io.UnsupportedOperation(f"data stream {self.name!r} is read-only; write a document.DataStream")
 
 
-class DataStream:
+class _DataStream:
     """A data stream the script writes: `document.DataStream(name)`, `.write(text or bytes)`, then
     `document.add_data_stream(stream)` (which replaces the stream of that name)."""
 
@@ -137,7 +137,7 @@ class DataStream:
         return self._buffer.getvalue()
 
 
-class Permission:
+class _Permission:
     """One identity: `document.Permission(identity, identity_type, security_provider, additional_info)`."""
 
     def __init__(
@@ -165,15 +165,15 @@ class Permission:
         }
 
 
-class PermissionSet:
+class _PermissionSet:
     """`document.PermissionSet(name, allow_anonymous, allowed_permissions, denied_permissions)`."""
 
     def __init__(
         self,
         name: str,
         allow_anonymous: bool,
-        allowed_permissions: Iterable[Permission] = (),
-        denied_permissions: Iterable[Permission] = (),
+        allowed_permissions: Iterable[_Permission] = (),
+        denied_permissions: Iterable[_Permission] = (),
     ) -> None:
         self.name = name
         self.allow_anonymous = bool(allow_anonymous)
@@ -186,10 +186,10 @@ class PermissionSet:
         return {"name": self.name, "anonymousAllowed": self.allow_anonymous, "permissions": permissions}
 
 
-class PermissionLevel:
+class _PermissionLevel:
     """`document.PermissionLevel(name, permission_sets)`."""
 
-    def __init__(self, name: str, permission_sets: Iterable[PermissionSet] = ()) -> None:
+    def __init__(self, name: str, permission_sets: Iterable[_PermissionSet] = ()) -> None:
         self.name = name
         self.permission_sets = list(permission_sets)
 
@@ -197,13 +197,13 @@ class PermissionLevel:
         return {"name": self.name, "permissionSets": [s.to_model() for s in self.permission_sets]}
 
 
-def _permission_of(model: Mapping[str, Any]) -> Permission:
+def _permission_of(model: Mapping[str, Any]) -> _Permission:
     kind = _IDENTITY_TYPE_NAMES.get(str(model.get("identityType") or "UNKNOWN"), "unknown")
     info = model.get("additionalInfo") or {}
-    return Permission(str(model.get("identity") or ""), kind, str(model.get("securityProvider") or ""), info)
+    return _Permission(str(model.get("identity") or ""), kind, str(model.get("securityProvider") or ""), info)
 
 
-def levels_of(models: Iterable[Mapping[str, Any]]) -> list[PermissionLevel]:
+def levels_of(models: Iterable[Mapping[str, Any]]) -> list[_PermissionLevel]:
     """The permission levels of the test API's `permissions`."""
     levels = []
     for level in models:
@@ -212,8 +212,10 @@ def levels_of(models: Iterable[Mapping[str, Any]]) -> list[PermissionLevel]:
             entries = model.get("permissions") or []
             allowed = [_permission_of(p) for p in entries if p.get("allowed", True)]
             denied = [_permission_of(p) for p in entries if not p.get("allowed", True)]
-            sets.append(PermissionSet(str(model.get("name") or ""), bool(model.get("anonymousAllowed")), allowed, denied))
-        levels.append(PermissionLevel(str(level.get("name") or ""), sets))
+            sets.append(
+                _PermissionSet(str(model.get("name") or ""), bool(model.get("anonymousAllowed")), allowed, denied)
+            )
+        levels.append(_PermissionLevel(str(level.get("name") or ""), sets))
     return levels
 
 
@@ -225,10 +227,11 @@ class Document:
     (`mapping`, `converter`, `crawler` at post-conversion; `crawler` alone at pre-conversion).
     """
 
-    DataStream = DataStream
-    Permission = Permission
-    PermissionSet = PermissionSet
-    PermissionLevel = PermissionLevel
+    # What scripts construct: `document.DataStream(name)`, `document.PermissionLevel(...)`, ...
+    DataStream = _DataStream
+    Permission = _Permission
+    PermissionSet = _PermissionSet
+    PermissionLevel = _PermissionLevel
 
     def __init__(
         self,
@@ -244,22 +247,30 @@ class Document:
         self._api_version = api_version
         self._added: dict[str, Any] = {}
         self._written: dict[str, bytes] = {}
-        self._levels: list[PermissionLevel] | None = None  # None until the script changes permissions
+        self._levels: list[_PermissionLevel] | None = None  # None until the script changes permissions
         self.rejected = False
         stage_origins = STAGE_ORIGINS[stage]
         entries = [e for e in self._model.get("metadata") or [] if e.get("origin") != origin]
         # Oldest first: the stage's origins by stage, then the others (earlier extensions) as listed.
         visible = [e for e in entries if e.get("origin") in stage_origins or e.get("origin") not in _STAGE_RANK]
         visible.sort(key=lambda e: _STAGE_RANK.get(e.get("origin"), len(_STAGE_RANK)))
-        self._metadata: list[tuple[str, dict[str, Any]]] = [(str(e.get("origin")), dict(e.get("values") or {})) for e in visible]
+        self._metadata: list[tuple[str, dict[str, Any]]] = [
+            (str(e.get("origin")), dict(e.get("values") or {})) for e in visible
+        ]
         readable = frozenset(streams) & STAGE_STREAMS[stage]
-        sets = sorted(self._model.get("dataStreams") or [], key=lambda s: _STAGE_RANK.get(s.get("origin"), len(_STAGE_RANK)))
+        sets = sorted(
+            self._model.get("dataStreams") or [], key=lambda s: _STAGE_RANK.get(s.get("origin"), len(_STAGE_RANK))
+        )
         self._streams: list[tuple[str, dict[str, bytes]]] = []
         for stream_set in sets:
             set_origin = str(stream_set.get("origin") or "")
             if set_origin in _STAGE_RANK and set_origin not in stage_origins:
                 continue
-            values = {key: decode_stream(content) for key, content in (stream_set.get("values") or {}).items() if key in readable}
+            values = {
+                key: decode_stream(content)
+                for key, content in (stream_set.get("values") or {}).items()
+                if key in readable
+            }
             self._streams.append((set_origin, values))
 
     # -- the item ----------------------------------------------------------------------------------
@@ -346,15 +357,15 @@ class Document:
             for key, data in values.items()
         ]
 
-    def add_data_stream(self, stream: DataStream) -> None:
+    def add_data_stream(self, stream: _DataStream) -> None:
         """Replaces the stream of `stream.name` with what was written to it."""
-        if not isinstance(stream, DataStream):
+        if not isinstance(stream, _DataStream):
             raise TypeError("add_data_stream takes a document.DataStream(name)")
         self._written[STREAM_KEYS[stream.name]] = stream.getvalue()
 
     # -- permissions -------------------------------------------------------------------------------
 
-    def get_permissions(self) -> list[PermissionLevel]:
+    def get_permissions(self) -> list[_PermissionLevel]:
         """The item's permission levels."""
         if self._levels is None:
             self._levels = levels_of(self._model.get("permissions") or [])
@@ -364,32 +375,44 @@ class Document:
         """Removes every permission."""
         self._levels = []
 
-    def set_permissions(self, levels: Iterable[PermissionLevel]) -> None:
+    def set_permissions(self, levels: Iterable[_PermissionLevel]) -> None:
         """Replaces the permission model."""
         levels = list(levels)
-        if not all(isinstance(level, PermissionLevel) for level in levels):
+        if not all(isinstance(level, _PermissionLevel) for level in levels):
             raise TypeError("set_permissions takes a list of document.PermissionLevel")
         self._levels = levels
 
-    def _last_set(self) -> PermissionSet:
+    def _last_set(self) -> _PermissionSet:
         levels = self.get_permissions()
         if not levels:
-            levels.append(PermissionLevel("", []))
+            levels.append(_PermissionLevel("", []))
         if not levels[-1].permission_sets:
-            levels[-1].permission_sets.append(PermissionSet("", False))
+            levels[-1].permission_sets.append(_PermissionSet("", False))
         return levels[-1].permission_sets[-1]
 
     def add_allowed(
-        self, identity: str, identity_type: str, security_provider: str, additional_info: Mapping[str, str] | None = None
+        self,
+        identity: str,
+        identity_type: str,
+        security_provider: str,
+        additional_info: Mapping[str, str] | None = None,
     ) -> None:
         """Allows an identity (in the last permission set; one level with one set when there is none)."""
-        self._last_set().allowed_permissions.append(Permission(identity, identity_type, security_provider, additional_info))
+        self._last_set().allowed_permissions.append(
+            _Permission(identity, identity_type, security_provider, additional_info)
+        )
 
     def add_denied(
-        self, identity: str, identity_type: str, security_provider: str, additional_info: Mapping[str, str] | None = None
+        self,
+        identity: str,
+        identity_type: str,
+        security_provider: str,
+        additional_info: Mapping[str, str] | None = None,
     ) -> None:
         """Denies an identity (in the last permission set; one level with one set when there is none)."""
-        self._last_set().denied_permissions.append(Permission(identity, identity_type, security_provider, additional_info))
+        self._last_set().denied_permissions.append(
+            _Permission(identity, identity_type, security_provider, additional_info)
+        )
 
     # -- the result --------------------------------------------------------------------------------
 

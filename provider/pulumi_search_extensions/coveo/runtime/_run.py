@@ -49,7 +49,7 @@ def _check_stream_set(where: str, stream_set: Any) -> None:
             raise _problem(at + ".compressionType", f"must be one of {', '.join(COMPRESSIONS)}")
         try:
             decode_stream(content)
-        except Exception as error:  # noqa: BLE001 - any decoding failure is the same bad input
+        except Exception as error:
             raise _problem(at, f"cannot be decoded ({error}); compressed content is base64 text") from None
 
 
@@ -152,7 +152,7 @@ def execute(
     }
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="coveo-extension-") as workdir:
-        process = subprocess.Popen(  # noqa: S603 - our worker, with this interpreter
+        process = subprocess.Popen(
             [sys.executable, "-I", str(_WORKER)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

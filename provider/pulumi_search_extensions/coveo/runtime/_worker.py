@@ -22,7 +22,7 @@ from typing import Any, TextIO
 EXCEPTION_PREFIX = "Coveo::PythonScriptException: "
 
 
-class _TimedOut(BaseException):  # noqa: N818 - a signal, not an error
+class _TimedOut(BaseException):
     """Raised into the script when its time is up."""
 
 
@@ -76,23 +76,24 @@ def main() -> None:
     script: str = run["script"]
     linecache.cache[script_name] = (len(script), None, script.splitlines(True), script_name)
 
+    timed_out = False
+
     def time_is_up(signum: int, frame: Any) -> None:
         nonlocal timed_out
         timed_out = True
         raise _TimedOut
 
-    timed_out = False
     status, reason = "SUCCESS", None
     started = time.perf_counter()
     signal.signal(signal.SIGALRM, time_is_up)
     signal.setitimer(signal.ITIMER_REAL, float(run["timeout"]))
     try:
-        exec(compile(script, script_name, "exec"), namespace)  # noqa: S102 - running the script is the point
+        exec(compile(script, script_name, "exec"), namespace)
     except _TimedOut:
         pass
     except document_api.Rejected as rejection:
         status, reason = "REJECTED", rejection.reason or None
-    except BaseException as error:  # noqa: BLE001 - whatever the script raises (SystemExit included) is its failure
+    except BaseException as error:
         status, reason = "EXECUTION_ERROR", EXCEPTION_PREFIX + _script_traceback(error, script_name)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
