@@ -78,7 +78,7 @@ def test_a_version_id_tests_that_versions_script(coveo: CoveoApi) -> None:
 
 
 def test_only_the_extensions_declared_streams_are_readable(coveo: CoveoApi) -> None:
-    script = "stream = document.get_data_stream('body_text')\nlog(stream.read() if stream else 'absent')\n"
+    script = "stream = document.get_data_stream('body_text')\nlog(stream.read().decode() if stream else 'absent')\n"
     stream_set = {
         "origin": "converter",
         "values": {"BODY_TEXT": {"inlineContent": "hello", "compressionType": "UNCOMPRESSED"}},

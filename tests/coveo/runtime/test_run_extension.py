@@ -164,7 +164,7 @@ def test_only_declared_data_streams_are_readable() -> None:
     script = "stream = document.get_data_stream('body_text')\nlog(repr(stream.read() if stream else None))\n"
     assert run_extension(script, document)["logs"][0]["comment"] == "None"
     declared = run_extension(script, document, required_data_streams=["BODY_TEXT"])
-    assert declared["logs"][0]["comment"] == "'hello'"
+    assert declared["logs"][0]["comment"] == "b'hello'"
 
 
 def test_bodies_do_not_exist_before_conversion() -> None:

@@ -39,8 +39,6 @@ STAGE_STREAMS = {
 }
 """What exists at each stage: before processing only the original file; the bodies are made by processing."""
 
-TEXT_STREAMS = frozenset({"BODY_TEXT", "BODY_HTML", "BODY_MARKDOWN"})
-
 SEVERITIES = ("DEBUG", "DETAIL", "NORMAL", "IMPORTANT", "WARNING", "ERROR", "FATAL", "NOTIFICATION")
 LOG_LIMIT = 4096  # characters of log comments per run (Coveo: "about 4K")
 TRUNCATED = "truncated..."
@@ -92,22 +90,10 @@ class MetaDataValue:
 
 
 class ReadOnlyBytes(io.BytesIO):
-    """A data stream as a script reads it (bytes): `read()`, iteration; writing is refused."""
+    """A data stream as a script reads it: bytes (`read()`, iteration by lines); writing is refused."""
 
     def __init__(self, data: bytes, name: str, origin: str) -> None:
         super().__init__(data)
-        self.name = name
-        self.origin = origin
-
-    def write(self, data: Any) -> int:
-        raise io.UnsupportedOperation(f"data stream {self.name!r} is read-only; write a document.DataStream")
-
-
-class ReadOnlyText(io.StringIO):
-    """A text data stream (`body_text`, `body_html`) as a script reads it: `read()` gives text, iteration lines."""
-
-    def __init__(self, text: str, name: str, origin: str) -> None:
-        super().__init__(text)
         self.name = name
         self.origin = origin
 
@@ -445,9 +431,8 @@ def _scalar(name: str, value: Any) -> Any:
     raise TypeError(f"metadata {name!r}: a value must be text, a number or a boolean, got {type(value).__name__}")
 
 
-def _reader(name: str, key: str, data: bytes, origin: str) -> Any:
-    if key in TEXT_STREAMS:
-        return ReadOnlyText(data.decode("utf-8", errors="replace"), name, origin)
+def _reader(name: str, key: str, data: bytes, origin: str) -> ReadOnlyBytes:
+    # Every stream reads as bytes (`read().decode()`), the text ones UTF-8 encoded.
     return ReadOnlyBytes(data, name, origin)
 
 
