@@ -49,7 +49,8 @@ def test_pre_and_post_conversion_extensions_run_around_the_conversion(
     post = coveo.create(
         name="post",
         content="text = document.get_data_stream('body_text').read()\n"
-        "document.add_meta_data({'words': str(len(text.split())), 'seen_lang': document.get_meta_data_value('lang')})\n",
+        "lang = document.get_meta_data_value('lang')\n"
+        "document.add_meta_data({'words': str(len(text.split())), 'seen_lang': lang})\n",
         requiredDataStreams=["BODY_TEXT"],
     )
     coveo.apply(
