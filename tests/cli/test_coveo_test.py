@@ -79,5 +79,14 @@ def test_against_the_emulator_runs_the_deployed_extension(tmp_path: Path, emulat
     assert report["document"]["metadata"][-1] == {"origin": "tagger", "values": {"section": ["intranet"]}}
     counts = emulator.admin.requests()["counts"]
     assert counts.get("POST /rest/organizations/{organizationId}/extensions/{extensionId}/test") == 1
+    # `--against` alone: the host of COVEO_HOST, as for the resources.
+    alone = _run(*args, "--against", "--extension-id", created["id"], env={**env, "COVEO_HOST": emulator.url})
+    assert alone.returncode == 0, alone.stderr
+    assert json.loads(alone.stdout)["result"] == {"status": "SUCCESS"}
+    # A local SCRIPT that is not the deployed one: the deployed one is tested, and the command says so.
+    script.write_text(TAGGER + "log('edited')\n", encoding="utf-8")
+    edited = _run(*args, "--against", emulator.url, "--extension-id", created["id"], env=env)
+    assert "is not" in edited.stderr and "testing the deployed one" in edited.stderr
+    assert [entry["comment"] for entry in json.loads(edited.stdout)["logs"]] == ["tagged https://example.com/a"]
     missing = _run(str(script), "--document", str(document), "--against", emulator.url, env=env)
     assert missing.returncode == 2 and "--against needs --extension-id" in missing.stderr

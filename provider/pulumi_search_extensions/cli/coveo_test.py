@@ -16,6 +16,7 @@ from typing import Any
 
 import requests
 
+from ..coveo.connection import DEFAULT_REGION, REGION_BASE_URLS
 from ..coveo.runtime import DATA_STREAMS, STAGES, run_extension
 
 _SETTINGS = ("COVEO_ORGANIZATION_ID", "COVEO_API_KEY")
@@ -29,8 +30,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "test",
         help="run an extension script on a mock document",
         description="Run SCRIPT on the mock document of FILE (Coveo's ExtensionTestDocumentModel JSON) with the "
-        "local runtime, or with the test API of the host --against names (then the extension --extension-id "
-        "must be deployed there; COVEO_ORGANIZATION_ID and COVEO_API_KEY come from the environment).",
+        "local runtime, or with the test API of a Coveo host (--against: the extension --extension-id must be "
+        "deployed there; COVEO_ORGANIZATION_ID, COVEO_API_KEY and COVEO_HOST or COVEO_REGION come from the "
+        "environment).",
     )
     test.add_argument("script", type=Path, help="the extension's Python script")
     test.add_argument("--document", type=Path, required=True, metavar="FILE", help="the mock document (JSON)")
@@ -47,7 +49,14 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     test.add_argument("--api-version", choices=("v1", "v2"), default="v1")
     test.add_argument("--timeout", type=float, default=5.0, help="seconds (default 5, Coveo's)")
-    test.add_argument("--against", metavar="URL", help="a Coveo host (the emulator's URL, or a platform URL)")
+    test.add_argument(
+        "--against",
+        nargs="?",
+        const="",
+        metavar="URL",
+        help="run with the test API of this Coveo host (the emulator's URL, a platform URL); alone: COVEO_HOST, "
+        "else COVEO_REGION's platform (default us)",
+    )
     test.add_argument("--extension-id", help="with --against: the deployed extension to test (required)")
     test.add_argument("--json", action="store_true", help="print the report as JSON")
     test.set_defaults(handler=_run)
@@ -70,20 +79,35 @@ def _remote(args: argparse.Namespace, script: str, document: Any, parameters: di
     missing = [name for name in _SETTINGS if not os.environ.get(name)]
     if missing:
         raise ValueError(f"--against needs {' and '.join(missing)} in the environment")
-    base = args.against.rstrip("/")
+    base = _base_url(args.against)
     url = f"{base}/rest/organizations/{os.environ['COVEO_ORGANIZATION_ID']}/extensions/{args.extension_id}"
     headers = {"Authorization": f"Bearer {os.environ['COVEO_API_KEY']}"}
     deployed = requests.get(url, headers=headers, timeout=60)
     if deployed.ok and deployed.json().get("content") != script:
-        print(f"note: the script of {args.extension_id} on {base} is not {args.script}; testing the deployed one")
+        print(
+            f"note: the script of {args.extension_id} on {base} is not {args.script}; testing the deployed one",
+            file=sys.stderr,
+        )
     if args.stage != "post_conversion":
-        print("note: the test API has no stage; --stage applies to local runs only")
+        print("note: the test API has no stage; --stage applies to local runs only", file=sys.stderr)
     body = {"document": document, "parameters": parameters}
     response = requests.post(url + "/test", json=body, headers=headers, timeout=60)
     if not response.ok:
         raise ValueError(f"{base}: the test API answered {response.status_code}: {response.text[:300]}")
     report: dict[str, Any] = response.json()
     return report
+
+
+def _base_url(against: str) -> str:
+    """The host to call: `--against URL`, else `COVEO_HOST`, else the platform of `COVEO_REGION` (us)."""
+    if against:
+        return against.rstrip("/")
+    if os.environ.get("COVEO_HOST"):
+        return os.environ["COVEO_HOST"].rstrip("/")
+    region = os.environ.get("COVEO_REGION") or DEFAULT_REGION
+    if region not in REGION_BASE_URLS:
+        raise ValueError(f"COVEO_REGION must be one of {', '.join(REGION_BASE_URLS)}, got {region!r}")
+    return REGION_BASE_URLS[region]
 
 
 def _latest(metadata: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -119,7 +143,7 @@ def _run(args: argparse.Namespace) -> int:
         script = args.script.read_text(encoding="utf-8")
         document = json.loads(args.document.read_text(encoding="utf-8"))
         parameters = _parameters(args.parameter)
-        if args.against:
+        if args.against is not None:
             report = _remote(args, script, document, parameters)
         else:
             report = run_extension(
