@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import requests
 
-from pulumi_search_extensions.emulator import EmulatorHandle
+from pulumi_search_extensions.emulator import EmulatorHandle, run_emulator
 
 from .coveo_api import CoveoApi
 
@@ -147,3 +148,41 @@ def test_an_unknown_source_is_404_and_a_bad_body_400(emulator: EmulatorHandle) -
     assert requests.post(_documents_url(emulator, source["id"]), data=b"x", timeout=30).status_code == 400
     bad = {"document": {"metadata": "x"}}
     assert requests.post(_documents_url(emulator, source["id"]), json=bad, timeout=30).status_code == 400
+
+
+def test_a_time_out_follows_action_on_error(emulator: EmulatorHandle, coveo: CoveoApi) -> None:
+    source = emulator.admin.create_source(emulator.coveo_organization_id, "web")
+    slow = coveo.create(name="slow", content="document.add_meta_data({'slow': 'yes'})\nimport time\ntime.sleep(30)\n")
+    coveo.call("PUT", f"/{slow['id']}/timeouts", json={"executionTimeout": 1}, expect=204)
+    coveo.apply(source["id"], {"common": {"postConversionExtensions": [_entry(slow["id"])]}})
+    skipped = _push(emulator, source["id"], _page("https://x/1", "a"))
+    assert skipped["rejected"] is False and "slow" not in skipped["fields"]
+    assert skipped["extensions"][0]["status"] == "TIMEOUT"
+    entry = _entry(slow["id"], actionOnError="REJECT_DOCUMENT")
+    coveo.apply(source["id"], {"common": {"postConversionExtensions": [entry]}})
+    assert _push(emulator, source["id"], _page("https://x/2", "a"))["rejected"] is True
+
+
+def test_a_disabled_extension_does_not_run(emulator: EmulatorHandle, coveo: CoveoApi) -> None:
+    source = emulator.admin.create_source(emulator.coveo_organization_id, "web")
+    tagger = coveo.create(content="document.add_meta_data({'tagged': 'yes'})\n", enabled=False)
+    coveo.apply(source["id"], {"common": {"postConversionExtensions": [_entry(tagger["id"])]}})
+    item = _push(emulator, source["id"], _page("https://x/1", "a"))
+    assert "tagged" not in item["fields"] and item["extensions"][0]["status"] == "DISABLED"
+
+
+def test_a_reset_forgets_the_items_with_their_source(emulator: EmulatorHandle) -> None:
+    source = emulator.admin.create_source(emulator.coveo_organization_id, "web")
+    _push(emulator, source["id"], _page("https://x/1", "a"))
+    assert len(emulator.admin.documents(emulator.coveo_organization_id, source["id"])) == 1
+    emulator.admin.reset()
+    assert requests.get(_documents_url(emulator, source["id"]), timeout=30).status_code == 404
+
+
+def test_pushed_items_are_kept_across_a_restart_with_the_same_data_dir(tmp_path: Path) -> None:
+    with run_emulator(data_dir=tmp_path) as first:
+        org = first.coveo_organization_id
+        source = first.admin.create_source(org, "web")
+        item = first.admin.push_document(org, source["id"], _page("https://x/1", "a")["document"])
+    with run_emulator(data_dir=tmp_path) as second:
+        assert second.admin.documents(org, source["id"]) == [item]
