@@ -8,8 +8,10 @@ depends on is unknown.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from pulumi.dynamic import CheckFailure
@@ -99,35 +101,41 @@ def _mismatch(script: str, report: Mapping[str, Any], expect: Mapping[str, Any])
     return None
 
 
+def _run_one(script: str, checked: Mapping[str, Any], test: Mapping[str, Any]) -> str | None:
+    """Why one (well-formed, known) test fails, or None."""
+    name = checked["name"]
+    try:
+        report = execute(
+            script,
+            test.get("document") or {},
+            parameters=test.get("parameters") or {},
+            origin=name,
+            script_name=name,
+            stage=test.get("stage") or "post_conversion",
+            required_data_streams=checked["required_data_streams"],
+            api_version=checked["api_version"],
+            timeout=float(checked["execution_timeout"]),
+        )
+    except ValueError as error:
+        return f"tests: test {test['name']!r}: {error}"
+    mismatch = _mismatch(script, report, test.get("expect") or {})
+    return f"tests: test {test['name']!r} failed: {mismatch}" if mismatch else None
+
+
 def test_failures(script: str, checked: Mapping[str, Any], tests: Any) -> list[CheckFailure]:
-    """Runs the declared tests on `script` with the checked settings; one failure per test that fails."""
+    """Runs the declared tests on `script` with the checked settings; one failure per test that fails, in order.
+
+    Each run is a process of its own: they run side by side, as many as the machine has cores.
+    """
     if not isinstance(tests, list):
         return [failure("tests", "must be a list of tests: [{name, document, parameters, stage, expect}]")]
-    name = checked["name"]
-    failures = []
-    for index, test in enumerate(tests):
-        problem = _shape_problem(index, test)
-        if problem:
-            failures.append(CheckFailure("tests", f"tests: {problem}"))
-            continue
-        if contains_unknown(test):
-            continue
-        try:
-            report = execute(
-                script,
-                test.get("document") or {},
-                parameters=test.get("parameters") or {},
-                origin=name,
-                script_name=name,
-                stage=test.get("stage") or "post_conversion",
-                required_data_streams=checked["required_data_streams"],
-                api_version=checked["api_version"],
-                timeout=float(checked["execution_timeout"]),
-            )
-        except ValueError as error:
-            failures.append(CheckFailure("tests", f"tests: test {test['name']!r}: {error}"))
-            continue
-        mismatch = _mismatch(script, report, test.get("expect") or {})
-        if mismatch:
-            failures.append(CheckFailure("tests", f"tests: test {test['name']!r} failed: {mismatch}"))
-    return failures
+    reasons: list[str | Future[str | None] | None] = []
+    with ThreadPoolExecutor(max_workers=max(1, min(len(tests), os.cpu_count() or 1))) as pool:
+        for index, test in enumerate(tests):
+            problem = _shape_problem(index, test)
+            if problem:
+                reasons.append(f"tests: {problem}")
+            elif not contains_unknown(test):
+                reasons.append(pool.submit(_run_one, script, checked, test))
+        results = [reason.result() if isinstance(reason, Future) else reason for reason in reasons]
+    return [CheckFailure("tests", reason) for reason in results if reason]
