@@ -283,3 +283,12 @@ def test_bad_arguments_are_refused_naming_them(kwargs: dict[str, Any], named: st
     document = arguments.pop("document")
     with pytest.raises(ValueError, match="^" + re.escape(named) + ": "):
         run_extension("pass\n", document, **arguments)
+
+
+def test_text_beyond_ascii_travels_both_ways() -> None:
+    script = (
+        "title = document.get_meta_data_value('title')[0]\ndocument.add_meta_data({'titre': title + ' ✓'})\nlog('é')\n"
+    )
+    report = run_extension(script, crawled(title=["Café"]), name="X")
+    assert metadata_of(report, "X") == {"titre": ["Café ✓"]}
+    assert report["logs"][0]["comment"] == "é"

@@ -26,8 +26,13 @@ is not counted in the time-out: the worker times the script itself)."""
 
 _WORKER = Path(__file__).with_name("_worker.py")
 
-_PASSED_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "SYSTEMROOT", "TZ", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY")
-"""What the script sees of the caller's environment: never API keys (COVEO_API_KEY...) or anything else."""
+_PASSED_ENVIRONMENT = (
+    *("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "SYSTEMROOT"),
+    *("HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "https_proxy", "http_proxy", "no_proxy"),
+    *("SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE"),
+)
+"""What the script sees of the caller's environment (scripts may call HTTP services, as Coveo's documented
+examples do): never API keys (COVEO_API_KEY...) or anything else."""
 
 
 def _problem(where: str, message: str) -> ValueError:
@@ -153,7 +158,7 @@ def execute(
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="coveo-extension-") as workdir:
         process = subprocess.Popen(
-            [sys.executable, "-I", str(_WORKER)],
+            [sys.executable, "-I", "-X", "utf8", str(_WORKER)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
