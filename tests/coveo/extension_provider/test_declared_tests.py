@@ -127,3 +127,17 @@ def test_unknown_values_at_preview_skip_the_tests_that_hold_them(offline: CoveoE
     assert reasons(offline, [failing], content=UNKNOWN) == []
     assert reasons(offline, [failing], name=UNKNOWN) == []
     assert reasons(offline, UNKNOWN) == []
+
+
+def test_expected_metadata_is_looked_up_as_the_script_would(offline: CoveoExtensionProvider) -> None:
+    # Listed out of stage order, and a mapping that does not exist yet at pre-conversion.
+    document = {
+        "metadata": [
+            {"origin": "converter", "values": {"a": ["2"]}},
+            {"origin": "crawler", "values": {"a": ["1"]}},
+            {"origin": "mapping", "values": {"b": ["3"]}},
+        ]
+    }
+    post = a_test(document=document, expect={"metadata": {"a": ["2"], "b": ["3"]}})
+    pre = a_test(document=document, stage="pre_conversion", expect={"metadata": {"a": ["1"], "b": []}})
+    assert reasons(offline, [post, pre], content="pass\n") == []

@@ -18,6 +18,7 @@ from pulumi.dynamic import CheckFailure
 
 from ..._inputs import contains_unknown, failure
 from ..runtime import STAGES, STATUSES
+from ..runtime._document import looked_up
 from ..runtime._run import execute
 
 _LINE = re.compile(r'File "[^"]*", line (\d+)')
@@ -63,23 +64,15 @@ def _last_line(reason: str) -> str:
     return lines[-1].strip() if lines else ""
 
 
-def _looked_up(report: Mapping[str, Any], name: str) -> list[Any]:
-    """The value of a metadata after the run as a look-up with no origin gives it (the newest origin's)."""
-    for entry in reversed(report["document"].get("metadata") or []):
-        values = entry.get("values") or {}
-        if name in values:
-            value = values[name]
-            return value if isinstance(value, list) else [value]
-    return []
-
-
 def _expected_values(value: Any) -> list[Any]:
     if value is None or value == "":
         return []
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
-def _mismatch(script: str, report: Mapping[str, Any], expect: Mapping[str, Any]) -> str | None:
+def _mismatch(
+    script: str, report: Mapping[str, Any], expect: Mapping[str, Any], *, stage: str, origin: str
+) -> str | None:
     """What the run gave that the test did not expect, or None."""
     result = report["result"]
     status = expect.get("status") or "SUCCESS"
@@ -88,7 +81,8 @@ def _mismatch(script: str, report: Mapping[str, Any], expect: Mapping[str, Any])
         detail = f" ({_last_line(reason)})" if reason else ""
         return f"expected status {status}, got {result['status']}{_script_line(script, reason)}{detail}"
     for name, value in (expect.get("metadata") or {}).items():
-        expected, actual = _expected_values(value), _looked_up(report, name)
+        metadata = report["document"].get("metadata") or []
+        expected, actual = _expected_values(value), looked_up(metadata, name, stage=stage, origin=origin)
         if expected != actual:
             return f"metadata {name!r}: expected {expected!r}, got {actual!r}"
     comments = [str(entry.get("comment", "")) for entry in report.get("logs") or []]
@@ -118,7 +112,8 @@ def _run_one(script: str, checked: Mapping[str, Any], test: Mapping[str, Any]) -
         )
     except ValueError as error:
         return f"tests: test {test['name']!r}: {error}"
-    mismatch = _mismatch(script, report, test.get("expect") or {})
+    stage = test.get("stage") or "post_conversion"
+    mismatch = _mismatch(script, report, test.get("expect") or {}, stage=stage, origin=name)
     return f"tests: test {test['name']!r} failed: {mismatch}" if mismatch else None
 
 

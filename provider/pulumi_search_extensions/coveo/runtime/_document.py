@@ -53,6 +53,28 @@ _DECOMPRESS: dict[str, Callable[[bytes], bytes]] = {
 }
 
 
+def visible_entries(entries: Iterable[Mapping[str, Any]], stage: str) -> list[Mapping[str, Any]]:
+    """The metadata (or data stream) sets a script at `stage` sees, oldest first: the stage's origins in
+    stage order, then the others (earlier extensions, a tester's input) as listed."""
+    stage_origins = STAGE_ORIGINS[stage]
+    visible = [e for e in entries if e.get("origin") in stage_origins or e.get("origin") not in _STAGE_RANK]
+    return sorted(visible, key=lambda e: _STAGE_RANK.get(str(e.get("origin")), len(_STAGE_RANK)))
+
+
+def looked_up(metadata: Iterable[Mapping[str, Any]], name: str, *, stage: str, origin: str) -> list[Any]:
+    """What `get_meta_data_value(name)` gives in a document's metadata, for the extension `origin` at
+    `stage` (its own origin newest): how a test's expectations are compared after a run."""
+    entries = list(metadata)
+    ordered = [*visible_entries([e for e in entries if e.get("origin") != origin], stage)]
+    ordered += [e for e in entries if e.get("origin") == origin]
+    for entry in reversed(ordered):
+        values = entry.get("values") or {}
+        if name in values:
+            value = values[name]
+            return copy.deepcopy(value) if isinstance(value, list) else [copy.deepcopy(value)]
+    return []
+
+
 class Rejected(BaseException):
     """Raised by `document.reject()`: the script stops and the item is rejected."""
 
@@ -237,9 +259,7 @@ class Document:
         self.rejected = False
         stage_origins = STAGE_ORIGINS[stage]
         entries = [e for e in self._model.get("metadata") or [] if e.get("origin") != origin]
-        # Oldest first: the stage's origins by stage, then the others (earlier extensions) as listed.
-        visible = [e for e in entries if e.get("origin") in stage_origins or e.get("origin") not in _STAGE_RANK]
-        visible.sort(key=lambda e: _STAGE_RANK.get(e.get("origin"), len(_STAGE_RANK)))
+        visible = visible_entries(entries, stage)
         self._metadata: list[tuple[str, dict[str, Any]]] = [
             (str(e.get("origin")), dict(e.get("values") or {})) for e in visible
         ]
