@@ -117,7 +117,7 @@ def _run_one(script: str, checked: Mapping[str, Any], test: Mapping[str, Any]) -
     return f"tests: test {test['name']!r} failed: {mismatch}" if mismatch else None
 
 
-def test_failures(script: str, checked: Mapping[str, Any], tests: Any) -> list[CheckFailure]:
+def failed_tests(script: str, checked: Mapping[str, Any], tests: Any) -> list[CheckFailure]:
     """Runs the declared tests on `script` with the checked settings; one failure per test that fails, in order.
 
     Each run is a process of its own: they run side by side, as many as the machine has cores.
