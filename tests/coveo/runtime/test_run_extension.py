@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import os
 import re
 import zlib
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_search_extensions.coveo.runtime import run_extension
+from pulumi_search_extensions.coveo.runtime import _worker, run_extension
 
 
 def crawled(**values: Any) -> dict[str, Any]:
@@ -292,3 +293,13 @@ def test_text_beyond_ascii_travels_both_ways() -> None:
     report = run_extension(script, crawled(title=["Café"]), name="X")
     assert metadata_of(report, "X") == {"titre": ["Café ✓"]}
     assert report["logs"][0]["comment"] == "é"
+
+
+def test_what_a_script_prints_is_capped_so_a_print_loop_cannot_fill_the_callers_memory() -> None:
+    sink = io.StringIO()
+    capped = _worker._Capped(sink)
+    for _ in range(20):
+        capped.write("x" * 10_000)
+    assert len(sink.getvalue()) == _worker.PRINT_LIMIT
+    report = run_extension("while True:\n    print('x' * 10000)\n", {}, timeout=1)
+    assert report["result"]["status"] == "TIMEOUT"

@@ -9,6 +9,7 @@ cannot import the package (or anything of the caller) by accident.
 from __future__ import annotations
 
 import importlib.util
+import io
 import json
 import linecache
 import os
@@ -20,10 +21,30 @@ from pathlib import Path
 from typing import Any, TextIO
 
 EXCEPTION_PREFIX = "Coveo::PythonScriptException: "
+PRINT_LIMIT = 64 * 1024
 
 
 class _TimedOut(BaseException):
     """Raised into the script when its time is up."""
+
+
+class _Capped(io.TextIOBase):
+    """What the script prints: the first `PRINT_LIMIT` characters reach stderr, the rest is dropped (Coveo
+    keeps no prints; a script printing in a loop must not fill the caller's memory)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._left = PRINT_LIMIT
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if self._left > 0:
+            self._stream.write(text[: self._left])
+            self._stream.flush()
+            self._left -= len(text)
+        return len(text)
 
 
 def _load_document_module() -> Any:
@@ -49,7 +70,7 @@ def _script_traceback(error: BaseException, script_name: str) -> str:
 def main() -> None:
     protocol: TextIO = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # the script's prints: to stderr, never mixed with the protocol
-    sys.stdout = sys.stderr
+    sys.stdout = sys.stderr = _Capped(sys.stderr)
     run = json.loads(sys.stdin.read())
     document_api = _load_document_module()
 
