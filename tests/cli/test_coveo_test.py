@@ -90,3 +90,25 @@ def test_against_the_emulator_runs_the_deployed_extension(tmp_path: Path, emulat
     assert [entry["comment"] for entry in json.loads(edited.stdout)["logs"]] == ["tagged https://example.com/a"]
     missing = _run(str(script), "--document", str(document), "--against", emulator.url, env=env)
     assert missing.returncode == 2 and "--against needs --extension-id" in missing.stderr
+
+
+def test_the_readmes_command_on_the_coveo_script_file_example() -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "coveo-script-file"
+    streams = ["--required-data-stream", "BODY_TEXT", "--required-data-stream", "DOCUMENT_DATA"]
+    run = subprocess.run(
+        [str(COMMAND), "coveo", "test", "word_count.py", "--document", "page.json", *streams],
+        cwd=example,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("status: SUCCESS (")
+    assert lines[1:] == [
+        "metadata added or changed:",
+        '  wordcount: ["3"]',
+        '  originalsize: ["24"]',
+        "logs:",
+        "  NORMAL   3 words, 24 bytes",
+    ]
