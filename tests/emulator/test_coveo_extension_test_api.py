@@ -135,3 +135,14 @@ def test_compile_answers_the_compile_result_model(coveo: CoveoApi) -> None:
         schema="ExtensionCompileResultModel",
     ).json()
     assert ok == {"successful": True}
+
+
+def test_a_test_needs_the_organizations_key(coveo: CoveoApi) -> None:
+    extension = coveo.create()
+    del coveo.session.headers["Authorization"]
+    coveo.call("POST", f"/{extension['id']}/test", json={}, expect=401)
+
+
+def test_a_language_other_than_python3_is_400(coveo: CoveoApi) -> None:
+    extension = coveo.create()
+    coveo.call("POST", f"/{extension['id']}/test", json={"language": "PYTHON2"}, expect=400)

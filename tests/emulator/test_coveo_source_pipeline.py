@@ -186,3 +186,13 @@ def test_pushed_items_are_kept_across_a_restart_with_the_same_data_dir(tmp_path:
         item = first.admin.push_document(org, source["id"], _page("https://x/1", "a")["document"])
     with run_emulator(data_dir=tmp_path) as second:
         assert second.admin.documents(org, source["id"]) == [item]
+
+
+def test_an_entrys_own_item_type_restricts_it_to_that_type(emulator: EmulatorHandle, coveo: CoveoApi) -> None:
+    source = emulator.admin.create_source(emulator.coveo_organization_id, "web")
+    tagger = coveo.create(content="document.add_meta_data({'typed': 'yes'})\n")
+    coveo.apply(source["id"], {"common": {"postConversionExtensions": [_entry(tagger["id"], itemType="Page")]}})
+    page = _push(emulator, source["id"], {**_page("https://x/1", "a"), "itemType": "Page"})
+    untyped = _push(emulator, source["id"], _page("https://x/2", "a"))
+    assert page["fields"]["typed"] == ["yes"]
+    assert "typed" not in untyped["fields"] and untyped["extensions"] == []

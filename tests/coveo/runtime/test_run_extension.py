@@ -303,3 +303,15 @@ def test_what_a_script_prints_is_capped_so_a_print_loop_cannot_fill_the_callers_
     assert len(sink.getvalue()) == _worker.PRINT_LIMIT
     report = run_extension("while True:\n    print('x' * 10000)\n", {}, timeout=1)
     assert report["result"]["status"] == "TIMEOUT"
+
+
+def test_document_log_does_not_exist_log_is_a_global() -> None:
+    report = run_extension("document.log('m')\n", {})
+    assert report["result"]["status"] == "EXECUTION_ERROR"
+    assert "AttributeError" in report["result"]["reason"]
+
+
+def test_get_meta_data_lists_each_origin_with_its_values() -> None:
+    script = "document.add_meta_data({'b': 'x'})\nlog(repr([(m.origin, m.values) for m in document.get_meta_data()]))\n"
+    report = run_extension(script, crawled(a=["1"]), name="X")
+    assert report["logs"][0]["comment"] == "[('crawler', {'a': ['1']}), ('X', {'b': ['x']})]"
