@@ -729,15 +729,16 @@ class CoveoBackend:
 
     @staticmethod
     def _runnable(extension: StoredExtension, version_id: str | None) -> Runnable:
-        version = extension.versions[-1]
+        version: ExtensionVersion | None = extension.versions[-1]
         if version_id is not None:
-            version = next((v for v in extension.versions if v.id == version_id), None)  # type: ignore[assignment]
+            version = next((v for v in extension.versions if v.id == version_id), None)
             if version is None:
                 raise CoveoApiError(
                     404,
                     "EXTENSION_VERSION_NOT_FOUND",
                     f"The version '{version_id}' of extension '{extension.id}' does not exist.",
                 )
+        assert version is not None  # an extension always has a version
         return Runnable(
             id=extension.id,
             name=extension.name,
