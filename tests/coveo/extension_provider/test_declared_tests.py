@@ -141,3 +141,11 @@ def test_expected_metadata_is_looked_up_as_the_script_would(offline: CoveoExtens
     post = a_test(document=document, expect={"metadata": {"a": ["2"], "b": ["3"]}})
     pre = a_test(document=document, stage="pre_conversion", expect={"metadata": {"a": ["1"], "b": []}})
     assert reasons(offline, [post, pre], content="pass\n") == []
+
+
+def test_changing_the_tests_plans_no_change_to_the_extension(offline: CoveoExtensionProvider) -> None:
+    checked = offline.check({}, {"name": "tagger", "content": TAGGER, "tests": [a_test()]}).inputs
+    outputs = {key: value for key, value in checked.items() if key not in ("content", "tests")}
+    edited = offline.check({}, {"name": "tagger", "content": TAGGER, "tests": [a_test(name="renamed")]}).inputs
+    result = offline.diff("searchdemoorg-aaaaaaaaaaaaaaaaaaaaaaaaaa", outputs, edited)
+    assert not result.changes
