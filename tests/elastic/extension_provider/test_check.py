@@ -260,3 +260,12 @@ def test_the_type_and_version_rules_wait_for_unknown_values(provider: ElasticExt
 
     assert provider.check({}, _inputs(file_path=str(archive), extension_type=UNKNOWN, version="8.*")).failures == []
     assert provider.check({}, _inputs(file_path=str(archive), extension_type="plugin", version=UNKNOWN)).failures == []
+
+
+def test_on_file_change_is_update_by_default_and_only_update_or_replace(provider: ElasticExtensionProvider) -> None:
+    assert provider.check({}, _inputs()).inputs["on_file_change"] == "update"
+    assert provider.check({}, _inputs(on_file_change="replace")).inputs["on_file_change"] == "replace"
+    assert _failures(provider, on_file_change="swap") == {
+        "on_file_change": "on_file_change: 'swap' is not valid: use 'update' (upload the new file into the same "
+        "extension) or 'replace' (a new extension for the new file, the old one deleted once nothing uses it)"
+    }

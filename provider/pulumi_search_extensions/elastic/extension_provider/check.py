@@ -25,6 +25,7 @@ from .schema import (
     EXTENSION_TYPES,
     INPUT_FIELDS,
     NAME_PATTERN,
+    ON_FILE_CHANGE,
     PLUGIN_VERSION_PATTERN,
 )
 
@@ -80,7 +81,20 @@ def _metadata_failures(inputs: Mapping[str, Any]) -> list[CheckFailure]:
     description = inputs.get("description")
     if not is_unknown(description) and not isinstance(description, str):
         failures.append(failure("description", "must be a string"))
-    return failures
+    return failures + _on_file_change_failures(inputs)
+
+
+def _on_file_change_failures(inputs: Mapping[str, Any]) -> list[CheckFailure]:
+    value = inputs.get("on_file_change")
+    if is_unknown(value) or value in ON_FILE_CHANGE:
+        return []
+    return [
+        failure(
+            "on_file_change",
+            f"{value!r} is not valid: use 'update' (upload the new file into the same extension) or 'replace' "
+            "(a new extension for the new file, the old one deleted once nothing uses it)",
+        )
+    ]
 
 
 def _source_failures(inputs: Mapping[str, Any]) -> list[CheckFailure]:
