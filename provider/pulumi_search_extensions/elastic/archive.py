@@ -260,7 +260,7 @@ def _layout_findings(contents: ArchiveContents) -> list[Finding]:
             Finding(
                 7,
                 "file_path",
-                f"the archive's {nested[0]!r}{_and_more(nested)} is a subfolder of bin/ or config/, which "
+                f"the archive's {nested[0]!r}{_and_more(nested)} is in a subfolder of bin/ or config/, which "
                 "Elasticsearch's installer refuses: keep the files of bin/ and config/ directly in those folders",
             )
         )
