@@ -269,3 +269,18 @@ def test_on_file_change_is_update_by_default_and_only_update_or_replace(provider
         "on_file_change": "on_file_change: 'swap' is not valid: use 'update' (upload the new file into the same "
         "extension) or 'replace' (a new extension for the new file, the old one deleted once nothing uses it)"
     }
+
+
+def test_the_archive_is_read_once_per_check(
+    provider: ElasticExtensionProvider, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pulumi_search_extensions.elastic import archive
+
+    reads: list[str] = []
+    read = archive.read_archive
+    monkeypatch.setattr(archive, "read_archive", lambda path: reads.append(str(path)) or read(path))
+    plugin = make_plugin_zip(tmp_path / "plugin.zip")
+
+    provider.check({}, _inputs(file_path=str(plugin), extension_type="plugin", version="8.*"))
+
+    assert reads == [str(plugin)]

@@ -17,8 +17,8 @@ from typing import Any
 from pulumi.dynamic import CheckFailure, CheckResult
 
 from ..._inputs import UNKNOWN, failure, is_unknown
+from ..._warnings import warn
 from .. import archive, connection
-from .errors import warn
 from .schema import (
     BUNDLE_VERSION_PATTERN,
     DEFAULTS,

@@ -4,7 +4,6 @@ the fix. `explain` is what the operations give `_service_errors.clear_errors`, t
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,11 +24,6 @@ class ElasticExtensionError(ServiceError):
 
     Carries `status` (HTTP status, None when Elastic was not reached) and `code` (Elastic's `errors[].code`).
     """
-
-
-def warn(message: str) -> None:
-    """A warning the engine shows (the provider's stdout reaches it; `pulumi.log` does not)."""
-    print(f"warning: {message}", file=sys.stdout, flush=True)
 
 
 def is_gone(client: ElasticClient, extension_id: str, error: ApiError) -> bool:
