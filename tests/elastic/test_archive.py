@@ -157,7 +157,10 @@ def test_rule_7_no_top_level_elasticsearch_folder_nor_subfolders_of_bin_or_confi
         ({**CLASSIC_DESCRIPTOR, "has.native.controller": "true"}, False, "the plugin installer refuses"),
         ({**CLASSIC_DESCRIPTOR, "java.version": "17-ea"}, False, "not dotted integers"),
         ({**CLASSIC_DESCRIPTOR, "modular": "true"}, False, "unknown key `modular`"),
+        ({**CLASSIC_DESCRIPTOR, "elasticsearch.version": "8.15.0-SNAPSHOT"}, False, "not a released Elasticsearch"),
+        ({**CLASSIC_DESCRIPTOR, "licensed": "true "}, False, "`licensed` is 'true ', not true or false"),
         (dict(CLASSIC_DESCRIPTOR), True, "`classname` is not allowed in a stable plugin"),
+        ({**_without("classname"), "extended.plugins": "analysis-common"}, True, "unknown key `extended.plugins`"),
     ],
 )
 def test_rule_8_the_descriptor_parses_as_elasticsearch_reads_it(

@@ -56,13 +56,13 @@ _NON_BLANK = {
     STABLE_DESCRIPTOR: ("name", "elasticsearch.version", "java.version"),
 }
 _PRESENT = ("description", "version")
+# A stable descriptor is read with fewer keys than a classic one (PluginDescriptor.readerStableDescriptor).
 _OPTIONAL = {
     CLASSIC_DESCRIPTOR: ("extended.plugins", "has.native.controller", "licensed", "modulename"),
-    STABLE_DESCRIPTOR: ("extended.plugins", "has.native.controller", "licensed", "modulename", "modular"),
+    STABLE_DESCRIPTOR: ("modular",),
 }
 _BOOLEANS = ("has.native.controller", "licensed", "modular")
 _JAVA_VERSION = re.compile(r"\d+(\.\d+)*")
-_ES_VERSION = re.compile(r"(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?")
 _EXACT_VERSION = re.compile(r"(\d+)\.(\d+)\.(\d+)")
 _GEOIP_SUFFIXES = ("-City.mmdb", "-Country.mmdb", "-ASN.mmdb")
 _TRUST_STORE_SUFFIXES = (".jks", ".p12", ".pfx", ".pkcs12")
@@ -361,17 +361,18 @@ def _descriptor_findings(descriptor_name: str, properties: Mapping[str, str]) ->
     if unknown:
         problems.append(f"unknown key{'s' if len(unknown) > 1 else ''} {', '.join(f'`{k}`' for k in unknown)}")
     for key in _BOOLEANS:
-        value = properties.get(key, "").strip()
-        if key in properties and value and value not in ("true", "false"):
+        value = properties.get(key, "")
+        # Booleans.parseBoolean: blank is the default (false); anything else must be exactly true or false.
+        if key in known and value.strip() and value not in ("true", "false"):
             problems.append(f"`{key}` is {value!r}, not true or false")
-    if properties.get("has.native.controller", "").strip() == "true":
+    if "has.native.controller" in known and properties.get("has.native.controller") == "true":
         problems.append("`has.native.controller` is true, which the plugin installer refuses")
     java = properties.get("java.version", "").strip()
     if java and not _JAVA_VERSION.fullmatch(java):
         problems.append(f"`java.version` is {java!r}, not dotted integers such as 17 or 1.8")
-    es_version = properties.get("elasticsearch.version", "").strip()
-    if es_version and not _ES_VERSION.fullmatch(es_version):
-        problems.append(f"`elasticsearch.version` is {es_version!r}, not an Elasticsearch version x.y.z")
+    es_version = properties.get("elasticsearch.version", "")
+    if es_version.strip() and not _EXACT_VERSION.fullmatch(es_version):
+        problems.append(f"`elasticsearch.version` is {es_version!r}, not a released Elasticsearch version x.y.z")
     if not problems:
         return []
     return [
@@ -386,11 +387,10 @@ def _descriptor_findings(descriptor_name: str, properties: Mapping[str, str]) ->
 
 def _version_findings(descriptor_name: str, properties: Mapping[str, str], version: str | None) -> list[Finding]:
     """Rules 4 and 9: the extension's version is exact, and the descriptor's Elasticsearch version fits it."""
-    built = _ES_VERSION.fullmatch(properties.get("elasticsearch.version", "").strip())
+    built = _EXACT_VERSION.fullmatch(properties.get("elasticsearch.version", ""))
     if version is None or built is None:
         return []
-    built_for = built.group(0)
-    exact = f"{built.group(1)}.{built.group(2)}.{built.group(3)}"
+    exact = built.group(0)
     declared = _EXACT_VERSION.fullmatch(version)
     if declared is None:
         return [
@@ -398,7 +398,7 @@ def _version_findings(descriptor_name: str, properties: Mapping[str, str], versi
                 4,
                 "version",
                 f"{version!r} is not valid for a plugin: plugins need the exact Elasticsearch version, and the "
-                f"archive's {descriptor_name} says {built_for}; set version={exact!r}",
+                f"archive's {descriptor_name} says {exact}; set version={exact!r}",
             )
         ]
     if descriptor_name == CLASSIC_DESCRIPTOR:
@@ -409,12 +409,12 @@ def _version_findings(descriptor_name: str, properties: Mapping[str, str], versi
                 9,
                 "version",
                 f"{version!r} does not match the archive: its {descriptor_name} says elasticsearch.version="
-                f"{built_for}, and a classic plugin installs only on that exact version; set version={exact!r} "
+                f"{exact}, and a classic plugin installs only on that exact version; set version={exact!r} "
                 f"for deployments on {exact}, or rebuild the plugin for {version}",
             )
         ]
     declared_parts = tuple(int(part) for part in declared.groups())
-    built_parts = tuple(int(part) for part in built.groups()[:3])
+    built_parts = tuple(int(part) for part in built.groups())
     if declared_parts[0] == built_parts[0] and built_parts <= declared_parts:
         return []
     why = "another major version" if declared_parts[0] != built_parts[0] else "a newer version"
@@ -422,7 +422,7 @@ def _version_findings(descriptor_name: str, properties: Mapping[str, str], versi
         Finding(
             9,
             "version",
-            f"{version!r} does not fit the archive: its {descriptor_name} says elasticsearch.version={built_for}, "
+            f"{version!r} does not fit the archive: its {descriptor_name} says elasticsearch.version={exact}, "
             f"{why}, and a stable plugin runs only on its own major version from its build version on; set version "
             f"to {exact} or a later {built_parts[0]}.x release, or rebuild the plugin for {version}",
         )
