@@ -14,7 +14,7 @@ from typing import Any
 
 from ..._inputs import changed_keys
 from ..._provider import Changes
-from .create import note_existing_extension
+from .create import note_existing_extension, note_replaced_adoption
 from .schema import DIFF_FIELDS, FILE_FIELDS, REPLACE_FIELDS, normalized
 
 
@@ -28,4 +28,6 @@ def diff(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) ->
     if normalized("on_file_change", news.get("on_file_change")) == "replace":
         # Elastic's safe way: a new extension for the new file, dependents moved to it, the old one deleted last.
         replaces += [key for key in changed if key in FILE_FIELDS]
+    if replaces and news.get("adopt_id") == extension_id:
+        note_replaced_adoption(extension_id, olds)  # the replacement is a new extension, not this one again
     return Changes(changed, replaces, delete_before_replace=False)
