@@ -60,7 +60,7 @@ class ElasticExtensionArgs:
 
     adopt_id: pulumi.Input[str] | None = None
     """The id of an existing extension to take over instead of creating one (then brought to the declared
-    state and deleted with the stack). Only read at creation."""
+    state and deleted with the stack). Only read at creation: a replacement makes a new extension."""
 
     api_key: pulumi.Input[str] | None = None
     """API key (secret). Defaults to stack config `ec:apikey`, then `$EC_API_KEY`."""
