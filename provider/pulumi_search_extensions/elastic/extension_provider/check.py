@@ -148,7 +148,7 @@ def _with_archive_failures(inputs: Mapping[str, Any], failures: list[CheckFailur
     """`failures` plus what `archive.findings` says of a readable `file_path` (its one read per check).
 
     Errors become failures (one on `version` replaces the plain version failure: it says what the archive
-    holds); the rules the documentation only implies are printed as warnings.
+    holds); the rules the documentation only implies are warnings (`_warnings.warn`).
     """
     file_path, extension_type, version = inputs.get("file_path"), inputs.get("extension_type"), inputs.get("version")
     if not (_known(file_path) and file_path) or extension_type not in EXTENSION_TYPES:

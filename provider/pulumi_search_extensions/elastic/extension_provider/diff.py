@@ -2,9 +2,9 @@
 
 A change of `extension_type` or `endpoint` replaces the extension: the API silently ignores a type
 change and an object cannot move between installations. With `on_file_change="replace"`, so does a changed
-file (its hash, or `download_url`), created before the old one is deleted. Everything else is an in-place
-update. Values
-are normalized first (absent description vs "", ...) so nothing shows a perpetual diff.
+file (its hash, or `download_url`): the new extension is created before the old one is deleted. Everything
+else is an in-place update. Values are normalized first (absent description vs "", ...) so nothing shows a
+perpetual diff.
 """
 
 from __future__ import annotations
