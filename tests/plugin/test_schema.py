@@ -117,6 +117,14 @@ def test_inputs_without_a_default_declare_none() -> None:
     assert "default" not in _inputs(ELASTIC_EXTENSION)["endpoint"]  # from config or the environment
 
 
+def test_on_file_change_is_an_elastic_input_defaulting_to_update_documented_with_both_ways() -> None:
+    on_file_change = _inputs(ELASTIC_EXTENSION)["onFileChange"]
+
+    assert (on_file_change["type"], on_file_change["default"]) == ("string", "update")
+    assert '"replace"' in on_file_change["description"] and "deleted last" in on_file_change["description"]
+    assert "replaceOnChanges" not in on_file_change  # choosing the way replaces nothing by itself
+
+
 def test_required_inputs_are_the_source_and_the_elastic_type_and_version() -> None:
     # A Coveo extension needs `content` or `scriptPath`, one of two: the check says so, the schema cannot.
     assert RESOURCES[COVEO_EXTENSION].get("requiredInputs", []) == []

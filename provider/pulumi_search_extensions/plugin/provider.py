@@ -20,7 +20,9 @@ from pulumi.provider.experimental.property_value import PropertyValue
 
 from .._inputs import without_long_values
 from .._properties import names
+from .._warnings import collecting
 from .config import remember_plugin_config
+from .engine_log import EngineLog
 from .resources import PluginResource, camel, resource_for
 from .schema import schema_json
 from .values import from_engine, secret_names, to_engine
@@ -75,6 +77,10 @@ def _secrets(resource: PluginResource, *sent: Mapping[str, PropertyValue]) -> fr
 class SearchExtensionsProvider(rpc.Provider):
     """The `search-extensions` provider plugin: Coveo extensions, Coveo source extension maps, Elastic extensions."""
 
+    def __init__(self, engine_address: str | None = None) -> None:
+        """`engine_address`: the engine's gRPC address (the plugin's argument), where warnings are sent."""
+        self._engine_log = EngineLog(engine_address)
+
     async def get_schema(self, request: rpc.GetSchemaRequest) -> rpc.GetSchemaResponse:
         """The package schema, generated from the typed models."""
         return rpc.GetSchemaResponse(schema=schema_json())
@@ -104,7 +110,10 @@ class SearchExtensionsProvider(rpc.Provider):
         for key in resource.local_paths:
             if isinstance(news.get(key), str) and news[key].strip():
                 news[key] = os.path.abspath(news[key])
-        result = without_long_values(await asyncio.to_thread(resource.operations.check, olds, news), news)
+        checked, warnings = await asyncio.to_thread(collecting, resource.operations.check, olds, news)
+        for message in warnings:
+            await asyncio.to_thread(self._engine_log.warn, message, request.urn)
+        result = without_long_values(checked, news)
         failures = [rpc.CheckFailure(camel(f.property) if f.property else "", f.reason) for f in result.failures]
         inputs = to_engine(result.inputs or {}, resource.properties, _secrets(resource, request.new_inputs))
         return rpc.CheckResponse(inputs=inputs, failures=failures)

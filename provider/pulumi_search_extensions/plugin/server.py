@@ -52,7 +52,9 @@ for _name in _RPCS:
 
 async def _serve(engine_address: str) -> None:
     server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)
-    servicer = _Servicer(sys.argv[1:], __version__, SearchExtensionsProvider(), engine_address=engine_address)
+    servicer = _Servicer(
+        sys.argv[1:], __version__, SearchExtensionsProvider(engine_address), engine_address=engine_address
+    )
     provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
     port = server.add_insecure_port(address="127.0.0.1:0")
     await server.start()
