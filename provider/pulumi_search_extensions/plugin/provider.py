@@ -22,7 +22,7 @@ from .._inputs import without_long_values
 from .._properties import names
 from .config import remember_plugin_config
 from .resources import PluginResource, camel, resource_for
-from .schema import schema_json
+from .schema import for_every_language, schema_json
 from .values import from_engine, secret_names, to_engine
 
 
@@ -105,7 +105,11 @@ class SearchExtensionsProvider(rpc.Provider):
             if isinstance(news.get(key), str) and news[key].strip():
                 news[key] = os.path.abspath(news[key])
         result = without_long_values(await asyncio.to_thread(resource.operations.check, olds, news), news)
-        failures = [rpc.CheckFailure(camel(f.property) if f.property else "", f.reason) for f in result.failures]
+        # Messages in the plugin's words: `coveo:host` is `search-extensions:coveoHost` here, `script_path` is `scriptPath`.
+        failures = [
+            rpc.CheckFailure(camel(f.property) if f.property else "", for_every_language(f.reason))
+            for f in result.failures
+        ]
         inputs = to_engine(result.inputs or {}, resource.properties, _secrets(resource, request.new_inputs))
         return rpc.CheckResponse(inputs=inputs, failures=failures)
 
