@@ -191,6 +191,19 @@ def resolve_connection(props: Mapping[str, Any]) -> CoveoConnection:
     return CoveoConnection(str(organization_id), base_url, str(api_key).strip(), http)
 
 
+def _malformed_locations(props: Mapping[str, Any]) -> list[CheckFailure]:
+    """A failure for each of `host` and `region` given (from any source) with a value that names no place."""
+    found = []
+    for setting in (HOST, REGION):
+        value = setting.resolve(props)
+        if value is None or is_unknown(value):
+            continue
+        problem = host_problem(value) if setting is HOST else region_problem(value)
+        if problem:
+            found.append(CheckFailure(setting.arg, f"{setting.arg}: {problem} (from {setting_origin(setting, props)})"))
+    return found
+
+
 def location_conflict(props: Mapping[str, Any]) -> str | None:
     """Why `host` and `region` cannot both be used, or None: both given (argument, stack config or environment,
     in any mix) and naming different places. A host equal to the region's own URL agrees with it."""
@@ -220,16 +233,11 @@ def check_connection(props: Mapping[str, Any]) -> list[CheckFailure]:
         failures.append(failure("api_key", _missing(API_KEY, "Coveo API key", " (as a secret)")))
     elif not isinstance(api_key, str):
         failures.append(failure("api_key", f"must be a string, got {type(api_key).__name__}"))
-    conflict = location_conflict(props)
+    malformed = _malformed_locations(props)
+    failures += malformed
+    conflict = None if malformed else location_conflict(props)
     if conflict:
         failures.append(failure("region", conflict))
-    else:
-        location = _location(props)
-        try:
-            resolve_base_url(props)
-        except CoveoConnectionError as exc:
-            arg = location[0].arg if location else "host"
-            failures.append(CheckFailure(arg, str(exc)))
     problem = validate_http_settings("coveo", "COVEO", props)
     if problem:
         failures.append(failure("timeout", problem))
