@@ -118,7 +118,7 @@ def test_a_host_left_in_stack_config_and_a_new_region_are_refused_naming_both_an
     [
         ({"host": "https://x.example"}, {"region": "eu"}, {}, "the `host` argument", "stack config `coveo:region`"),
         ({"region": "eu"}, {"host": "https://x.example"}, {}, "stack config `coveo:host`", "the `region` argument"),
-        ({}, {"host": "https://x.example"}, {"COVEO_REGION": "au"}, "stack config", "environment variable $COVEO_REGION"),
+        ({}, {"host": "https://x.example"}, {"COVEO_REGION": "au"}, "stack config", "variable $COVEO_REGION"),
         ({"region": "ca"}, {}, {"COVEO_HOST": "https://x.example"}, "environment variable $COVEO_HOST", "the `region`"),
         ({}, {}, {"COVEO_HOST": "https://x.example", "COVEO_REGION": "eu"}, "$COVEO_HOST", "$COVEO_REGION"),
     ],

@@ -105,7 +105,7 @@ class SearchExtensionsProvider(rpc.Provider):
             if isinstance(news.get(key), str) and news[key].strip():
                 news[key] = os.path.abspath(news[key])
         result = without_long_values(await asyncio.to_thread(resource.operations.check, olds, news), news)
-        # Messages in the plugin's words: `coveo:host` is `search-extensions:coveoHost` here, `script_path` is `scriptPath`.
+        # Messages in the plugin's words: `coveo:host` is `search-extensions:coveoHost`, `script_path` `scriptPath`.
         failures = [
             rpc.CheckFailure(camel(f.property) if f.property else "", for_every_language(f.reason))
             for f in result.failures
