@@ -78,3 +78,17 @@ def test_a_busy_port_fails_in_one_line_naming_the_option_and_the_variable_and_st
     assert started.stderr.count("\n") == 1 and "Traceback" not in started.stderr, started.stderr
     assert f"port {busy} is in use ({option} / {variable})" in started.stderr, started.stderr
     assert not (Path(services["LOCAL_SERVICES_DIR"]) / "pids").exists()
+
+
+READMES = [REPO_ROOT / "README.md", *sorted((REPO_ROOT / "examples").glob("*/README.md"))]
+
+
+@pytest.mark.parametrize("readme", READMES, ids=lambda p: p.parent.name if p.parent != REPO_ROOT else "root")
+def test_every_readme_starts_its_services_with_this_script_and_says_how_to_stop_and_move_them(readme: Path) -> None:
+    from e2e.readme_walkthrough import walkthrough
+
+    setup = walkthrough(readme).setup
+    assert "scripts/local-services.sh start" in setup, setup
+    assert not [line for line in setup.splitlines() if line.split("#")[0].rstrip().endswith("&")], setup
+    text = readme.read_text(encoding="utf-8")
+    assert "scripts/local-services.sh stop" in text and "--emulator-port" in text
