@@ -99,6 +99,26 @@ def deployed_resources(stack: str = STACK) -> int:
     return sum(1 for r in latest.get("resources") or [] if r.get("type", "").startswith("pulumi-python:dynamic"))
 
 
+DEMO_SETTINGS = ("coveo:host", "coveo:organizationId", "coveo:apiKey", "ec:endpoint", "ec:apikey", "demo:bundleUrl")
+DEMO_ORGANIZATION = "searchdemoorg"  # the emulator's first default organization, the one the demo deploys to
+
+
+def edited_settings(config_file: Path) -> list[str]:
+    """Settings of the demo's stack config that the demo did not make (a user pointing it elsewhere)."""
+    if not config_file.exists():
+        return []
+    keys = re.findall(r"^  ([^\s:]+:[^\s:]+):", config_file.read_text(encoding="utf-8"), re.MULTILINE)
+    edited = [key for key in keys if key not in (*DEMO_SETTINGS, MARKER_KEY)]
+    organization = plain_config_value(config_file, "coveo:organizationId")
+    if organization not in (None, DEMO_ORGANIZATION):
+        edited.append(f"coveo:organizationId {organization}")
+    for key in ("coveo:host", "ec:endpoint"):
+        value = plain_config_value(config_file, key)
+        if value and not value.startswith("http://127.0.0.1:"):
+            edited.append(f"{key} {value}")
+    return edited
+
+
 def check_stack_is_the_demos(emulator_url: str) -> None:
     """Refuses to touch a stack the demo did not create, or to move its resources to another emulator port."""
     config_file = stack_config_file()
@@ -112,6 +132,13 @@ def check_stack_is_the_demos(emulator_url: str) -> None:
         raise DemoRefused(
             f"the demo's backend holds a stack {STACK!r} without its {config_file.name}: it is left as it is. "
             f"Run the demo as another stack (`DEMO_STACK=demo2 make demo`), or `make clean-demo-state`"
+        )
+    edited = edited_settings(config_file)
+    if edited:
+        raise DemoRefused(
+            f"{config_file.name} holds settings the demo did not make ({', '.join(edited)}), which every run would "
+            f'undo: for real accounts make a stack of their own (README, "Going to real accounts"), then '
+            f"`pulumi config rm` them here"
         )
     deployed_at = plain_config_value(config_file, "coveo:host")
     if deployed_at and deployed_at != emulator_url and deployed_resources():

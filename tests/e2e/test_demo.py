@@ -126,3 +126,14 @@ def test_the_demo_leaves_a_stack_it_did_not_create_as_it_is(demo_env: dict[str, 
     line = refused("up", demo_env)
     assert config.name in line and "not made by the demo" in line and "DEMO_STACK=" in line, line
     assert config.read_text() == mine
+
+
+def test_the_demo_refuses_to_undo_settings_a_user_gave_its_stack(demo_env: dict[str, str]) -> None:
+    """The trap of pointing the demo's own stack at real accounts: each run would set the emulator back."""
+    config = REPO_ROOT / f"Pulumi.{demo_env['DEMO_STACK']}.yaml"
+    edited = "config:\n  coveo:organizationId: myorg\n  coveo:region: eu\n  demo:managedBy: scripts/demo.py\n"
+    config.write_text(edited)
+    line = refused("up", demo_env)
+    assert "settings the demo did not make (coveo:region, coveo:organizationId myorg)" in line, line
+    assert "Going to real accounts" in line
+    assert config.read_text() == edited
