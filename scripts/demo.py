@@ -149,17 +149,45 @@ def check_stack_is_the_demos(emulator_url: str) -> None:
         )
 
 
+def running_local_services() -> bool:
+    """Whether `scripts/local-services.sh start` left processes running whose ids are kept in the state folder."""
+    try:
+        words = (STATE_DIR / "services" / "pids").read_text().split()
+    except OSError:
+        return False
+    for pid in words[::2]:
+        try:
+            os.kill(int(pid), 0)
+        except (ValueError, OSError):
+            continue
+        return True
+    return False
+
+
 def clean_state() -> int:
     """`make clean-demo-state`: deletes the demo's state folder and the stack config files the demo made."""
     stacks = sorted(p.stem for p in (STATE_DIR / "backend" / ".pulumi" / "stacks").glob("*/*.json"))
     configs = sorted(p for p in REPO_ROOT.glob("Pulumi.*.yaml") if plain_config_value(p, MARKER_KEY) == MARKER)
+    if running_local_services():
+        print(
+            "demo: the emulator and file server of scripts/local-services.sh keep their process ids in "
+            f"{STATE_DIR / 'services'}: stop them first with `scripts/local-services.sh stop`",
+            file=sys.stderr,
+        )
+        return 2
     if not STATE_DIR.exists() and not configs:
         print(f"nothing to delete: no {STATE_DIR} and no Pulumi.<stack>.yaml made by the demo")
         return 0
-    print(f"deleting {STATE_DIR}:")
-    print("  emulator/    the demo emulator's data (the extensions `make demo` deployed there)")
-    print(f"  backend/     the local state backend and every stack in it: {', '.join(stacks) or 'none'}")
-    print("  passphrase   the only copy of the passphrase that decrypts those stacks' secrets")
+    if STATE_DIR.exists():
+        print(f"deleting {STATE_DIR}:")
+        meaning = {
+            "emulator": "the demo emulator's data (the extensions `make demo` deployed there)",
+            "backend": f"the local state backend and every stack in it: {', '.join(stacks) or 'none'}",
+            "passphrase": "the only copy of the passphrase that decrypts those stacks' secrets",
+            "services": "the logs of scripts/local-services.sh",
+        }
+        for entry in sorted(STATE_DIR.iterdir()):
+            print(f"  {entry.name + ('/' if entry.is_dir() else ''):<12} {meaning.get(entry.name, '')}".rstrip())
     for config in configs:
         print(f"deleting {config} (the demo's stack config, encrypted with that passphrase)")
         config.unlink()
