@@ -24,6 +24,7 @@ without a language host, and says so in one line.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -282,10 +283,19 @@ def main() -> int:
         return 2
     language_host = find_language_host(tools_bin)
 
-    with (
-        run_emulator(port=EMULATOR_PORT, data_dir=STATE_DIR / "emulator") as emulator,
-        serve_directory(ASSETS, FILES_PORT) as files_url,
-    ):
+    with contextlib.ExitStack() as started:
+        # A port taken since the check above (a race) still ends in one line, not a traceback.
+        try:
+            emulator = started.enter_context(run_emulator(port=EMULATOR_PORT, data_dir=STATE_DIR / "emulator"))
+        except RuntimeError as failed:
+            last = str(failed).strip().splitlines()[-1:] or ["did not start"]
+            print(f"demo: the emulator on port {EMULATOR_PORT} (DEMO_EMULATOR_PORT): {last[0]}", file=sys.stderr)
+            return 2
+        try:
+            files_url = started.enter_context(serve_directory(ASSETS, FILES_PORT))
+        except OSError as failed:
+            print(f"demo: port {FILES_PORT} (DEMO_FILES_PORT): {failed.strerror or failed}", file=sys.stderr)
+            return 2
         print(f"emulator: {emulator.url} (data in {STATE_DIR / 'emulator'})", flush=True)
         plain, secret = emulator.stack_config()
         plain["demo:bundleUrl"] = f"{files_url}/stopwords-bundle.zip"
