@@ -42,8 +42,18 @@ sys.path.insert(0, str(REPO_ROOT / "tests"))
 
 STATE_DIR = Path(os.environ.get("DEMO_STATE_DIR", REPO_ROOT / ".pulumi-state")).resolve()
 ASSETS = REPO_ROOT / "examples" / "assets"
-EMULATOR_PORT = int(os.environ.get("DEMO_EMULATOR_PORT", "18480"))
-FILES_PORT = int(os.environ.get("DEMO_FILES_PORT", "18481"))
+
+
+def _port(variable: str, default: int) -> int:
+    """The port a variable gives (`make demo DEMO_EMULATOR_PORT=19480`); a malformed one stops in one line."""
+    value = os.environ.get(variable) or str(default)
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        sys.exit(f"demo: {variable} must be a port number (1-65535), got {value!r}")
+    return int(value)
+
+
+EMULATOR_PORT = _port("DEMO_EMULATOR_PORT", 18480)
+FILES_PORT = _port("DEMO_FILES_PORT", 18481)
 STACK = os.environ.get("DEMO_STACK", "demo")
 PROJECT = "search-extensions-demo"  # the `name` in Pulumi.yaml
 MARKER_KEY, MARKER = "demo:managedBy", "scripts/demo.py"  # in the config of every stack the demo creates
@@ -75,6 +85,7 @@ def check_ports() -> None:
 
 
 def stack_config_file(stack: str = STACK) -> Path:
+    """The stack's config file, beside `Pulumi.yaml` (one per stack name, whatever the backend)."""
     return REPO_ROOT / f"Pulumi.{stack}.yaml"
 
 
