@@ -24,7 +24,7 @@ from .._warnings import collecting
 from .config import remember_plugin_config
 from .engine_log import EngineLog
 from .resources import PluginResource, camel, resource_for
-from .schema import schema_json
+from .schema import for_every_language, schema_json
 from .values import from_engine, secret_names, to_engine
 
 
@@ -112,9 +112,13 @@ class SearchExtensionsProvider(rpc.Provider):
                 news[key] = os.path.abspath(news[key])
         checked, warnings = await asyncio.to_thread(collecting, resource.operations.check, olds, news)
         for message in warnings:
-            await asyncio.to_thread(self._engine_log.warn, message, request.urn)
+            await asyncio.to_thread(self._engine_log.warn, for_every_language(message), request.urn)
         result = without_long_values(checked, news)
-        failures = [rpc.CheckFailure(camel(f.property) if f.property else "", f.reason) for f in result.failures]
+        # Messages in the plugin's words: `coveo:host` is `search-extensions:coveoHost`, `script_path` `scriptPath`.
+        failures = [
+            rpc.CheckFailure(camel(f.property) if f.property else "", for_every_language(f.reason))
+            for f in result.failures
+        ]
         inputs = to_engine(result.inputs or {}, resource.properties, _secrets(resource, request.new_inputs))
         return rpc.CheckResponse(inputs=inputs, failures=failures)
 
