@@ -1,7 +1,12 @@
-"""The preview warnings reach every language: a YAML program through the provider plugin sees each one on its
-resource, as a Python program with the dynamic resources does (tests/e2e/test_failure_messages.py).
+"""Preview warnings reach every language: the provider plugin sends each one to the engine's log as a warning
+on its resource (the plugin's stdout is not shown to users), as a Python program with the dynamic resources
+shows it (tests/e2e/test_failure_messages.py).
 
-The YAML language host is optional: without it these tests skip, naming what to install.
+Both kinds go that one way: what `check` warns about as it reads (`_warnings.warn`: an archive's inferred
+rules) and the warnings of the inputs that both ways in give (`Operations.preview_warnings`: an Elastic
+extension without a file, a Coveo extension applied before conversion that needs a later stream).
+
+The YAML language host is optional: without it the YAML programs' tests skip, naming what to install.
 """
 
 from __future__ import annotations
@@ -15,11 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from pulumi import automation as auto
 
 from support.calls import vendor_calls
-from support.stacks import TOOLS_BIN
+from support.files import make_zip
+from support.stacks import TOOLS_BIN, StackFactory, quiet
 
-from .programs import plugin_stack_config
+from .programs import ELASTIC_EXTENSION, plugin_stack_config, resource
 
 if TYPE_CHECKING:
     from pulumi_search_extensions.emulator import EmulatorHandle
@@ -148,3 +155,37 @@ def test_an_extension_needing_body_text_applied_before_conversion_is_warned_abou
         [warning] = warnings["pipeline"]
         assert warning.startswith("pre_conversion[0]: CoveoExtension 'tagger' requires BODY_TEXT,"), warning
         assert "only DOCUMENT_DATA" in warning and "Apply it at post_conversion" in warning
+
+
+def test_an_archive_warning_of_check_reaches_the_engine_as_a_warning_on_the_resource(
+    new_stack: StackFactory, clean_emulator: EmulatorHandle, tmp_path: Path
+) -> None:
+    # A dictionary at the bundle's root: legal, but Elastic documents dictionaries/ (an inferred rule).
+    archive = make_zip(tmp_path / "stopwords.zip", {"stopwords.txt": "a\nthe\n"})
+    plain, secret = plugin_stack_config(clean_emulator)
+
+    def program() -> None:
+        resource(
+            ELASTIC_EXTENSION, "stopwords", {"extensionType": "bundle", "version": "8.*", "filePath": str(archive)}
+        )
+
+    stack = new_stack(program, config=plain, secrets=secret)
+    warnings: list[tuple[str, str]] = []
+
+    def on_event(event: auto.EngineEvent) -> None:
+        diagnostic = event.diagnostic_event
+        if diagnostic is not None and diagnostic.severity == "warning":
+            warnings.append(((diagnostic.urn or "").rsplit("::", 1)[-1], diagnostic.message))
+
+    preview = stack.preview(on_output=quiet, on_event=on_event)
+
+    assert preview.change_summary == {"create": 2}
+    assert [(name, message.strip()) for name, message in warnings if "dictionaries/" in message] == [
+        (
+            "stopwords",
+            "file_path: the bundle has 'stopwords.txt' at its root: dictionaries (synonyms, stop words) go in a "
+            "dictionaries/ folder at the zip's root; move them there and reference them as documented, or ignore "
+            "this if the file is not a dictionary",
+        )
+    ]
+    assert vendor_calls(clean_emulator) == {}

@@ -15,16 +15,16 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import grpc
 from pulumi.provider.experimental import provider as rpc
 from pulumi.provider.experimental.property_value import PropertyValue
-from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
 
 from .._inputs import without_long_values
 from .._properties import names
+from .._warnings import collecting
 from .config import remember_plugin_config
+from .engine_log import EngineLog
 from .resources import PluginResource, camel, resource_for
-from .schema import schema_json
+from .schema import for_every_language, schema_json
 from .values import from_engine, secret_names, to_engine
 
 
@@ -78,19 +78,9 @@ class SearchExtensionsProvider(rpc.Provider):
     """The `search-extensions` provider plugin: Coveo extensions, Coveo source extension maps, Elastic extensions."""
 
     def __init__(self, engine_address: str | None = None) -> None:
-        """`engine_address`: where the engine listens (the plugin's argument); warnings are logged there."""
+        """`engine_address`: the engine's gRPC address (the plugin's argument), where warnings are sent."""
         super().__init__()
-        self._engine = engine_pb2_grpc.EngineStub(grpc.aio.insecure_channel(engine_address)) if engine_address else None
-
-    async def _warn(self, urn: str, message: str) -> None:
-        """A warning on the resource `urn`, as `pulumi.log.warn(message, resource=...)` gives in a program."""
-        if self._engine is not None:
-            try:
-                await self._engine.Log(engine_pb2.LogRequest(severity=engine_pb2.WARNING, message=message, urn=urn))
-                return
-            except grpc.RpcError:
-                pass
-        print(f"warning: {message}", flush=True)  # the engine shows the plugin's output too (without the urn)
+        self._engine_log = EngineLog(engine_address)
 
     async def get_schema(self, request: rpc.GetSchemaRequest) -> rpc.GetSchemaResponse:
         """The package schema, generated from the typed models."""
@@ -121,10 +111,18 @@ class SearchExtensionsProvider(rpc.Provider):
         for key in resource.local_paths:
             if isinstance(news.get(key), str) and news[key].strip():
                 news[key] = os.path.abspath(news[key])
-        result = without_long_values(await asyncio.to_thread(resource.operations.check, olds, news), news)
-        for message in resource.operations.preview_warnings(result.inputs or {}):
-            await self._warn(request.urn, message)
-        failures = [rpc.CheckFailure(camel(f.property) if f.property else "", f.reason) for f in result.failures]
+        checked, warnings = await asyncio.to_thread(collecting, resource.operations.check, olds, news)
+        result = without_long_values(checked, news)
+        # What check warned of as it read (an archive, the stage lists), then the warnings of the inputs, which
+        # the dynamic resources give from their constructors: all on the resource, in the engine's log.
+        warnings += resource.operations.preview_warnings(result.inputs or {})
+        for message in warnings:
+            await asyncio.to_thread(self._engine_log.warn, for_every_language(message), request.urn)
+        # Messages in the plugin's words: `coveo:host` is `search-extensions:coveoHost`, `script_path` `scriptPath`.
+        failures = [
+            rpc.CheckFailure(camel(f.property) if f.property else "", for_every_language(f.reason))
+            for f in result.failures
+        ]
         inputs = to_engine(result.inputs or {}, resource.properties, _secrets(resource, request.new_inputs))
         return rpc.CheckResponse(inputs=inputs, failures=failures)
 

@@ -73,7 +73,11 @@ async def _serve(engine_address: str) -> None:
 
 
 def main() -> None:
-    """Serves the provider: `pulumi-resource-search-extensions <engine address>` (started by the engine)."""
+    """Serves the provider: `pulumi-resource-search-extensions <engine address>` (started by the engine);
+    `--version` prints the version."""
+    if sys.argv[1:] == ["--version"]:
+        print(f"pulumi-resource-search-extensions {__version__}")
+        return
     args = [arg for arg in sys.argv[1:] if not arg.startswith("-")]
     if not args:
         sys.exit("pulumi-resource-search-extensions is a Pulumi provider plugin: the Pulumi engine starts it.")
