@@ -10,6 +10,7 @@ from typing import Any, cast
 import pulumi
 from pulumi.dynamic import Resource
 
+from .._paths import program_path
 from .extension_provider.provider import ElasticExtensionProvider
 from .extension_provider.schema import OUTPUT_ONLY_FIELDS, SECRET_FIELDS
 
@@ -48,8 +49,9 @@ class ElasticExtensionArgs:
     go past the upload limit."""
 
     file_path: pulumi.Input[str] | None = None
-    """A local zip file the provider uploads. Its SHA-256 is computed at every preview: a changed file is
-    planned as an update and uploaded again."""
+    """A local zip file the provider uploads (relative to the program's folder, or absolute). Its SHA-256 is
+    computed at every preview: changed bytes are planned as an update and uploaded again; the same bytes at
+    another path (a moved file, another clone) are no change. Recorded relative to the project's folder."""
 
     adopt_id: pulumi.Input[str] | None = None
     """The id of an existing extension to take over instead of creating one (then brought to the declared
@@ -75,11 +77,6 @@ class ElasticExtensionArgs:
 def default_extension_name(resource_name: str) -> str:
     """The resource name made valid for the extension name charset (other characters become `-`)."""
     return re.sub(r"[^A-Za-z0-9_.-]", "-", resource_name) or "extension"
-
-
-def _absolute(path: str | os.PathLike[str]) -> str:
-    # The provider process runs in the project directory, not the program's working directory.
-    return os.path.abspath(os.fspath(path))
 
 
 class ElasticExtension(Resource, module="elastic", name="Extension"):
@@ -113,7 +110,8 @@ class ElasticExtension(Resource, module="elastic", name="Extension"):
             props["description"] = ""
         if props["file_path"] is not None:
             props["file_path"] = pulumi.Output.from_input(props["file_path"]).apply(
-                lambda path: _absolute(path) if path else path
+                # Relative to the project's folder: the plan does not depend on where the project lives.
+                lambda path: program_path(os.fspath(path)) if path else path
             )
         for key in SECRET_FIELDS:
             if props[key] is not None:
@@ -186,7 +184,7 @@ class ElasticExtension(Resource, module="elastic", name="Extension"):
 
     @property
     def file_path(self) -> pulumi.Output[str | None]:
-        """See `ElasticExtensionArgs.file_path` (stored as an absolute path)."""
+        """See `ElasticExtensionArgs.file_path` (recorded relative to the project's folder when the file is in it)."""
         return self._output("file_path")
 
     @property

@@ -80,3 +80,10 @@ def test_unknown_values_at_preview_show_as_changes() -> None:
         assert _diff(endpoint=unknown) == (True, ["endpoint"])
         insecure_before = {**STORED, "insecure": True}
         assert ElasticExtensionProvider().diff("4226448541", insecure_before, {**STORED, "insecure": unknown}).changes
+
+
+def test_the_path_is_never_compared_only_the_files_bytes() -> None:
+    # Another clone, a moved file, a state written by an earlier version (absolute path): same bytes, no change.
+    assert _diff(file_path="assets/synonyms.zip") == (False, [])
+    assert _diff(file_path="/builds/infra/assets/synonyms.zip") == (False, [])
+    assert _diff(file_path="elsewhere/renamed.zip", file_sha256="bb" * 32) == (True, [])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..._paths import local_path
 from ..client import ElasticClient, Extension
 
 
@@ -16,6 +17,6 @@ def needs_upload(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
 def upload(client: ElasticClient, extension_id: str, file_path: str) -> Extension:
     """Uploads `file_path` as the extension's file; the service has stored it when this returns."""
     try:
-        return client.put_extension_file(extension_id, file_path)
+        return client.put_extension_file(extension_id, local_path(file_path))
     except OSError as error:
         raise OSError(f"cannot read {file_path!r} to upload it ({error.strerror}): fix the file and retry") from None
