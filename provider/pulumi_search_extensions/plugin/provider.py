@@ -18,6 +18,7 @@ from typing import Any
 from pulumi.provider.experimental import provider as rpc
 from pulumi.provider.experimental.property_value import PropertyValue
 
+from .._inflight import counted
 from .._inputs import is_unknown, without_long_values
 from .._paths import recorded_path
 from .._properties import names
@@ -137,7 +138,9 @@ class SearchExtensionsProvider(rpc.Provider):
         """Creates (or adopts) the remote object, exactly once; nothing left behind on failure."""
         resource = resource_for(request.type)
         props = from_engine(request.properties, resource.properties)
-        result = await _within(request.timeout, resource.operations.create, props, undo=resource.operations.delete)
+        result = await _within(
+            request.timeout, counted(resource.operations.create), props, undo=counted(resource.operations.delete)
+        )
         outs = to_engine(result.outs or {}, resource.properties, _secrets(resource, request.properties))
         return rpc.CreateResponse(resource_id=str(result.id), properties=outs)
 
@@ -145,7 +148,7 @@ class SearchExtensionsProvider(rpc.Provider):
         """The object as the service has it now (refresh, and `pulumi import`, which gives only the id)."""
         resource = resource_for(request.type)
         props = from_engine(request.properties, resource.properties)
-        result = await asyncio.to_thread(resource.operations.read, request.resource_id, props)
+        result = await asyncio.to_thread(counted(resource.operations.read), request.resource_id, props)
         if not result.id:
             return rpc.ReadResponse(resource_id="")
         secrets = _secrets(resource, request.properties, request.inputs)
@@ -158,7 +161,7 @@ class SearchExtensionsProvider(rpc.Provider):
         resource = resource_for(request.type)
         olds = from_engine(request.olds, resource.properties)
         news = from_engine(request.news, resource.properties)
-        result = await _within(request.timeout, resource.operations.update, request.resource_id, olds, news)
+        result = await _within(request.timeout, counted(resource.operations.update), request.resource_id, olds, news)
         outs = to_engine(result.outs or {}, resource.properties, _secrets(resource, request.news))
         return rpc.UpdateResponse(properties=outs)
 
@@ -166,4 +169,4 @@ class SearchExtensionsProvider(rpc.Provider):
         """Deletes the remote object; already gone counts as deleted."""
         resource = resource_for(request.type)
         props = from_engine(request.properties, resource.properties)
-        await _within(request.timeout, resource.operations.delete, request.resource_id, props)
+        await _within(request.timeout, counted(resource.operations.delete), request.resource_id, props)

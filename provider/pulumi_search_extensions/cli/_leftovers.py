@@ -1,0 +1,88 @@
+"""Provider processes a killed `pulumi` left running, and ending them once their calls have landed.
+
+The engine starts every provider plugin in the project's folder, as a child of the CLI: the dynamic provider
+host (`python -m pulumi.dynamic`, behind the `pulumi-resource-pulumi-python` shell script) and the plugin
+`pulumi-resource-search-extensions`. When the CLI is killed they are not: they finish the calls they had
+started, then wait forever for an engine that is gone. Such a process is recognised by its command line,
+its working directory (this project's folder) and the absence of a `pulumi` process among its ancestors.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+import psutil
+
+from .._inflight import forget, in_flight
+
+MARKS = ("pulumi.dynamic", "pulumi-resource-pulumi-python", "pulumi-resource-search-extensions")
+"""What a provider host's command line holds."""
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """A provider process of a run whose `pulumi` CLI is gone."""
+
+    pid: int
+    command: str
+
+    @property
+    def calls_in_flight(self) -> int:
+        """The operations it is still running (as it records them: see `_inflight`)."""
+        return in_flight(self.pid)
+
+
+def _cli_alive_above(process: psutil.Process) -> bool:
+    try:
+        return any("pulumi" == parent.name() for parent in process.parents())
+    except psutil.Error:
+        return False
+
+
+def find_leftovers(project_dir: str) -> list[Leftover]:
+    """The provider processes started in `project_dir` whose `pulumi` CLI no longer runs."""
+    here = os.path.realpath(project_dir)
+    found = []
+    for process in psutil.process_iter(["pid", "cmdline"]):
+        try:
+            command = " ".join(process.info["cmdline"] or [])
+            if not any(mark in command for mark in MARKS) or process.pid == os.getpid():
+                continue
+            if os.path.realpath(process.cwd()) != here or _cli_alive_above(process):
+                continue
+        except psutil.Error:
+            continue
+        found.append(Leftover(process.pid, command))
+    return found
+
+
+def end_leftovers(leftovers: list[Leftover], wait_limit: float) -> list[str]:
+    """Waits (at most `wait_limit` seconds in all) for each process's calls to land, then ends it.
+
+    Returns a line per process that still had calls in flight at the limit (ended anyway).
+    """
+    deadline = time.monotonic() + wait_limit
+    cut_short = []
+    for leftover in leftovers:
+        while leftover.calls_in_flight > 0 and psutil.pid_exists(leftover.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if leftover.calls_in_flight > 0:
+            cut_short.append(
+                f"pid {leftover.pid}: {leftover.calls_in_flight} call(s) still in flight after {wait_limit:g} s"
+            )
+        _end(leftover.pid)
+        forget(leftover.pid)
+    return cut_short
+
+
+def _end(pid: int) -> None:
+    try:
+        process = psutil.Process(pid)
+        process.terminate()
+        _, alive = psutil.wait_procs([process], timeout=5)
+        for survivor in alive:
+            survivor.kill()
+    except psutil.Error:
+        pass
