@@ -36,7 +36,7 @@ class Leftover:
 
 def _cli_alive_above(process: psutil.Process) -> bool:
     try:
-        return any("pulumi" == parent.name() for parent in process.parents())
+        return any(parent.name() == "pulumi" for parent in process.parents())
     except psutil.Error:
         return False
 
