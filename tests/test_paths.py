@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_search_extensions._paths import file_sha256, local_path, recorded_path
+from pulumi_search_extensions._paths import file_sha256, local_path, project_dir, recorded_path
 
 
 def test_a_file_inside_the_project_is_recorded_relative_to_the_projects_folder(tmp_path: Path) -> None:
@@ -48,3 +48,18 @@ def test_a_provider_process_reads_a_recorded_path_from_its_working_directory_the
     assert local_path("assets/a.zip") == os.path.join(str(tmp_path), "assets", "a.zip")
     assert file_sha256("assets/a.zip") == hashlib.sha256(b"bytes").hexdigest()
     assert file_sha256(str(tmp_path / "assets" / "a.zip")) == hashlib.sha256(b"bytes").hexdigest()
+
+
+def test_a_provider_process_started_in_a_sub_folder_main_resolves_against_the_projects_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `main: src/`: the engine starts the program and the providers in src/; paths are recorded from the root.
+    (tmp_path / "Pulumi.yaml").write_text("name: p\nruntime: python\nmain: src/\n")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "a.zip").write_bytes(b"bytes")
+    monkeypatch.chdir(tmp_path / "src")
+    assert project_dir() == str(tmp_path)
+    assert recorded_path("../assets/a.zip", os.getcwd(), project_dir()) == "assets/a.zip"
+    assert local_path("assets/a.zip") == str(tmp_path / "assets" / "a.zip")
+    assert file_sha256("assets/a.zip") == hashlib.sha256(b"bytes").hexdigest()

@@ -9,7 +9,8 @@ Who knows the project's folder:
 - a program started by a language host: `pulumi.get_root_directory()` (inline Automation API programs have
   none: their paths stay absolute, as before);
 - the provider processes (the dynamic provider host, the provider plugin): the engine starts every plugin in
-  the project's folder, so their working directory is it, and a recorded relative path opens as it is.
+  the program's folder (the project's folder, or the folder its `main:` names), as it starts the program; the
+  project's folder is the nearest folder at or above it that holds `Pulumi.yaml` (`project_dir`).
 """
 
 from __future__ import annotations
@@ -55,9 +56,23 @@ def program_path(path: str) -> str:
     return recorded_path(path, os.getcwd(), root)
 
 
+PROJECT_FILES = ("Pulumi.yaml", "Pulumi.yml")
+
+
+def project_dir(start: str | None = None) -> str:
+    """The project's folder of a process started in `start` (default: the working directory): the nearest
+    folder at or above it holding `Pulumi.yaml`, else `start` itself."""
+    here = Path(os.path.abspath(start or os.getcwd()))
+    for folder in (here, *here.parents):
+        if any((folder / name).is_file() for name in PROJECT_FILES):
+            return str(folder)
+    return str(here)
+
+
 def local_path(recorded: str) -> str:
-    """Where a recorded path is read, in a provider process (whose working directory is the project's folder)."""
-    return os.path.abspath(os.path.expanduser(recorded))
+    """Where a recorded path is read, in a provider process: relative paths against the project's folder."""
+    expanded = os.path.expanduser(recorded)
+    return expanded if os.path.isabs(expanded) else os.path.normpath(os.path.join(project_dir(), expanded))
 
 
 def file_sha256(recorded: str) -> str:

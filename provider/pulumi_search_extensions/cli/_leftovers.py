@@ -1,10 +1,11 @@
 """Provider processes a killed `pulumi` left running, and ending them once their calls have landed.
 
-The engine starts every provider plugin in the project's folder, as a child of the CLI: the dynamic provider
+The engine starts every provider plugin in the program's folder (the project's folder, or what its `main:`
+names), as a child of the CLI: the dynamic provider
 host (`python -m pulumi.dynamic`, behind the `pulumi-resource-pulumi-python` shell script) and the plugin
 `pulumi-resource-search-extensions`. When the CLI is killed they are not: they finish the calls they had
 started, then wait forever for an engine that is gone. Such a process is recognised by its command line,
-its working directory (this project's folder) and the absence of a `pulumi` process among its ancestors.
+its working directory (this program's folder) and the absence of a `pulumi` process among its ancestors.
 """
 
 from __future__ import annotations
@@ -41,9 +42,9 @@ def _cli_alive_above(process: psutil.Process) -> bool:
         return False
 
 
-def find_leftovers(project_dir: str) -> list[Leftover]:
-    """The provider processes started in `project_dir` whose `pulumi` CLI no longer runs."""
-    here = os.path.realpath(project_dir)
+def find_leftovers(program_dir: str) -> list[Leftover]:
+    """The provider processes started in `program_dir` whose `pulumi` CLI no longer runs."""
+    here = os.path.realpath(program_dir)
     found = []
     for process in psutil.process_iter(["pid", "cmdline"]):
         try:

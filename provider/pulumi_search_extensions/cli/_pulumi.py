@@ -119,16 +119,35 @@ class Pulumi:
 
     def backend_url(self) -> str:
         """The backend's URL (`file:///...`, `s3://...`, `https://api.pulumi.com`)."""
-        who = self.json("whoami", "--json")
+        who = json.loads(self.run("whoami", "--json", stack=False).stdout or "null")
         return str((who or {}).get("url") or "")
+
+    def _top_level(self, key: str) -> str | None:
+        """A top-level scalar of the project's Pulumi.yaml (`name`, `main`), without a YAML parser."""
+        for name in ("Pulumi.yaml", "Pulumi.yml"):
+            path = self.project_dir / name
+            if path.is_file():
+                for line in path.read_text(encoding="utf-8").splitlines():
+                    match = re.match(rf"^{key}:\s*['\"]?([^'\"#]+?)['\"]?\s*(#.*)?$", line)
+                    if match:
+                        return match[1].strip()
+        return None
 
     def project_name(self) -> str:
         """The `name` of the project's Pulumi.yaml."""
-        for line in (self.project_dir / "Pulumi.yaml").read_text(encoding="utf-8").splitlines():
-            match = re.match(r"^name:\s*['\"]?([^'\"#\s]+)", line)
-            if match:
-                return match[1]
-        raise PulumiError(f"no `name:` in {self.project_dir / 'Pulumi.yaml'}")
+        name = self._top_level("name")
+        if not name:
+            raise PulumiError(f"no `name:` in {self.project_dir / 'Pulumi.yaml'}")
+        return name
+
+    def program_dir(self) -> Path:
+        """Where the engine starts the program and its provider plugins: the folder `main:` names (or the
+        folder of the file it names), else the project's folder (as the engine's `getPwdMain`)."""
+        main = self._top_level("main")
+        if not main:
+            return self.project_dir
+        target = Path(main) if os.path.isabs(main) else self.project_dir / main
+        return target if target.is_dir() else target.parent
 
     def stack_name(self) -> str:
         """The stack's own name (the last part of `org/project/stack`)."""

@@ -102,7 +102,7 @@ def _recover(args: argparse.Namespace) -> int:
     pulumi = Pulumi(project_dir, args.stack)
     locks = pulumi.locks()
     held = [lock for lock in locks if not lock.stale and not args.unlock]
-    leftovers = find_leftovers(str(project_dir))
+    leftovers = find_leftovers(str(pulumi.program_dir()))
     secrets_export = pulumi.export(show_secrets=True)
     deployment = secrets_export.get("deployment") or {}
     pending = pending_creates(deployment)

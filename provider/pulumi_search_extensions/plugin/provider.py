@@ -20,7 +20,7 @@ from pulumi.provider.experimental.property_value import PropertyValue
 
 from .._inflight import counted
 from .._inputs import is_unknown, without_long_values
-from .._paths import recorded_path
+from .._paths import project_dir, recorded_path
 from .._properties import names
 from .config import remember_plugin_config
 from .resources import PluginResource, camel, resource_for
@@ -105,9 +105,9 @@ class SearchExtensionsProvider(rpc.Provider):
             news["name"] = resource.default_name(request.name)
         for key in resource.local_paths:
             if isinstance(news.get(key), str) and news[key].strip() and not is_unknown(news[key]):
-                # The engine starts the plugin in the project's folder: a path as the program wrote it, recorded
-                # relative to that folder, gives the same state from every clone.
-                news[key] = recorded_path(news[key], os.getcwd(), os.getcwd())
+                # The engine starts the plugin in the program's folder: a path as the program wrote it, recorded
+                # relative to the project's folder, gives the same state from every clone.
+                news[key] = recorded_path(news[key], os.getcwd(), project_dir())
         result = without_long_values(await asyncio.to_thread(resource.operations.check, olds, news), news)
         failures = [rpc.CheckFailure(camel(f.property) if f.property else "", f.reason) for f in result.failures]
         inputs = to_engine(result.inputs or {}, resource.properties, _secrets(resource, request.new_inputs))
