@@ -10,6 +10,7 @@ its working directory (this program's folder) and the absence of a `pulumi` proc
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from dataclasses import dataclass
@@ -60,30 +61,36 @@ def find_leftovers(program_dir: str) -> list[Leftover]:
 
 
 def end_leftovers(leftovers: list[Leftover], wait_limit: float) -> list[str]:
-    """Waits (at most `wait_limit` seconds in all) for each process's calls to land, then ends it.
+    """Waits (at most `wait_limit` seconds in all) for the processes' calls to land, then ends them all.
 
     Returns a line per process that still had calls in flight at the limit (ended anyway).
     """
     deadline = time.monotonic() + wait_limit
-    cut_short = []
+    while any(_busy(leftover) for leftover in leftovers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    cut_short = [
+        f"pid {leftover.pid}: {leftover.calls_in_flight} call(s) still in flight after {wait_limit:g} s"
+        for leftover in leftovers
+        if _busy(leftover)
+    ]
+    processes = []
     for leftover in leftovers:
-        while leftover.calls_in_flight > 0 and psutil.pid_exists(leftover.pid) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        if leftover.calls_in_flight > 0:
-            cut_short.append(
-                f"pid {leftover.pid}: {leftover.calls_in_flight} call(s) still in flight after {wait_limit:g} s"
-            )
-        _end(leftover.pid)
+        try:
+            process = psutil.Process(leftover.pid)
+            process.terminate()
+            processes.append(process)
+        except psutil.Error:
+            pass
+    # Together: the shell script in front of the dynamic provider host ends once its python child has.
+    _, alive = psutil.wait_procs(processes, timeout=5)
+    for survivor in alive:
+        with contextlib.suppress(psutil.Error):
+            survivor.kill()
+    psutil.wait_procs(alive, timeout=5)
+    for leftover in leftovers:
         forget(leftover.pid)
     return cut_short
 
 
-def _end(pid: int) -> None:
-    try:
-        process = psutil.Process(pid)
-        process.terminate()
-        _, alive = psutil.wait_procs([process], timeout=5)
-        for survivor in alive:
-            survivor.kill()
-    except psutil.Error:
-        pass
+def _busy(leftover: Leftover) -> bool:
+    return leftover.calls_in_flight > 0 and psutil.pid_exists(leftover.pid)
