@@ -103,8 +103,7 @@ def _recover(args: argparse.Namespace) -> int:
     locks = pulumi.locks()
     held = [lock for lock in locks if not lock.stale and not args.unlock]
     leftovers = find_leftovers(str(pulumi.program_dir()))
-    secrets_export = pulumi.export(show_secrets=True)
-    deployment = secrets_export.get("deployment") or {}
+    deployment = pulumi.export(show_secrets=True).get("deployment") or {}
     pending = pending_creates(deployment)
     unfinished = unfinished_takeovers(deployment)
 
@@ -115,26 +114,28 @@ def _recover(args: argparse.Namespace) -> int:
         print("search-extensions recover: nothing to repair")
         return NOTHING
 
-    if args.yes:
-        # Calls still in flight must land before anything is looked up (a late POST, a late undo).
-        for line in end_leftovers(leftovers, args.wait):
-            print(f"warning: {line}: ended anyway", file=sys.stderr)
-        if locks:
-            pulumi.cancel()
-        leftovers = []
-    decisions = decide(deployment, pulumi.config(), _since(locks, pulumi)) if pending else []
-    _print_plan(locks, leftovers, decisions, unfinished, done=args.yes)
+    since = _since(locks, pulumi)
+    if not args.yes:
+        # A preview: what the look-up finds now (calls still in flight may add to it before the repair).
+        decisions = decide(deployment, pulumi.config(), since) if pending else []
+        _print_plan(locks, leftovers, decisions, unfinished, done=False)
+        if any(d.action == "decide" for d in decisions):
+            _print_decisions([d for d in decisions if d.action == "decide"])
+            return DECIDE
+        if not _confirmed():
+            print("Run `search-extensions recover --yes` to repair.")
+            return TO_DO
+    # Calls still in flight must land before anything is looked up (a late POST, a late undo).
+    for line in end_leftovers(leftovers, args.wait):
+        print(f"warning: {line}: ended anyway", file=sys.stderr)
+    if locks:
+        pulumi.cancel()
+    # Neither changes the state (the engine that wrote it is gone): the export above still holds.
+    decisions = decide(deployment, pulumi.config(), since) if pending else []
+    _print_plan(locks, [], decisions, unfinished, done=True)
     if any(d.action == "decide" for d in decisions):
         _print_decisions([d for d in decisions if d.action == "decide"])
         return DECIDE
-    if not args.yes and not _confirmed():
-        print("Run `search-extensions recover --yes` to repair.")
-        return TO_DO
-
-    if not args.yes:  # confirmed interactively: the same steps --yes takes
-        end_leftovers(leftovers, args.wait)
-        if locks:
-            pulumi.cancel()
     adopted = _edit_state(pulumi, decisions) if decisions else []
     if adopted or unfinished:
         pulumi.refresh(adopted + unfinished)
