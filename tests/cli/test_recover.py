@@ -235,15 +235,19 @@ def test_recover_then_up_converge_after_a_sigkill_with_calls_in_flight(
     assert left == [], f"recover ends the leftover provider processes\n{recovered.stdout}{recovered.stderr}"
     assert _pending_creates(stack) == []
     clean_emulator.admin.clear_faults()
+    remote = _remote(clean_emulator)
+    half_done = [e["name"] for e in remote["coveo"] if e["timeout"] != 7]
+    half_done += [e["name"] for e in remote["elastic"] if not e["file_sha256"]]
+    print(f"recovered: {len(half_done)} half-done object(s) for `up` to finish: {sorted(half_done)}")
 
     stack.workspace.program = program(bundle)
     stack.up(on_output=quiet)
     _assert_converged(stack, clean_emulator)
 
-    again = _recover(stack, pulumi_env, "--yes")
-    assert (again.returncode, again.stdout.strip()) == (0, "search-extensions recover: nothing to repair")
-    stack.destroy(on_output=quiet)
-    assert _remote_count(clean_emulator) == 0
+    if kill_after == KILL_AFTER[0]:  # once is enough: what a CI job sees when it runs it before every `up`
+        again = _recover(stack, pulumi_env, "--yes")
+        assert (again.returncode, again.stdout.strip()) == (0, "search-extensions recover: nothing to repair")
+    _forget(new_stack, stack)
 
 
 def _pending_coveo_create(stack: auto.Stack) -> dict[str, Any]:

@@ -134,8 +134,11 @@ def decide(deployment: Mapping[str, Any], stack_config: Mapping[str, Any], since
         if kind is None or kind.look_up is None:
             decision.action, decision.why = "decide", "a resource of another provider: recover cannot look it up"
             continue
+        props = _props(resource, kind)
+        if props.get("adopt_id"):
+            continue  # it takes over a given object, makes none: `pulumi up` takes it over again
         _remember_config(resource, kind, stack_config, by_urn)
-        found = kind.look_up(_props(resource, kind), since)
+        found = kind.look_up(props, since)
         groups.setdefault((found.scope, found.look_alike), []).append((decision, found))
     for members in groups.values():
         candidates: dict[str, str] = {}
