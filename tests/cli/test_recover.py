@@ -132,12 +132,18 @@ def _alive(process: psutil.Process) -> bool:
 
 
 def _kill_up(
-    stack: auto.Stack, emulator: EmulatorHandle, pulumi_env: Mapping[str, str], bundle: str, kill_after: int
+    stack: auto.Stack,
+    emulator: EmulatorHandle,
+    pulumi_env: Mapping[str, str],
+    bundle: str,
+    kill_after: int,
+    whole_run: bool = False,
 ) -> tuple[list[psutil.Process], int]:
-    """Runs `up` in a driver process and SIGKILLs its `pulumi` CLI once `kill_after` objects exist.
+    """Runs `up` in a driver process and SIGKILLs its `pulumi` CLI once `kill_after` objects exist; with
+    `whole_run`, its provider processes too (a CI runner killing the job's processes): creates stay half done.
 
-    Returns the processes the CLI had started (its provider plugins, left running) and the number of calls
-    they had in flight at the kill.
+    Returns the processes the CLI had started (its provider plugins) and the number of calls they had in
+    flight at the kill.
     """
     driver = subprocess.Popen(
         [sys.executable, "-m", "cli.test_recover", "drive", stack.workspace.work_dir, stack.name, bundle],
@@ -153,8 +159,10 @@ def _kill_up(
         descendants = _descendants(driver.pid)
         [cli] = [p for p, name in descendants.items() if name == "pulumi"]
         plugins = [p for p, name in descendants.items() if name != "pulumi"]
-        cli.send_signal(signal.SIGKILL)
         in_flight_at_kill = sum(in_flight(p.pid) for p in plugins)
+        for process in [cli, *plugins] if whole_run else [cli]:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.send_signal(signal.SIGKILL)
         output, _ = driver.communicate(timeout=WAIT_LIMIT_S)
     finally:
         if driver.poll() is None:
@@ -181,7 +189,12 @@ def _pending_creates(stack: auto.Stack) -> list[str]:
 
 
 def _killed_stack(
-    new_stack: Any, emulator: EmulatorHandle, pulumi_env: dict[str, str], tmp_path: Path, kill_after: int
+    new_stack: Any,
+    emulator: EmulatorHandle,
+    pulumi_env: dict[str, str],
+    tmp_path: Path,
+    kill_after: int,
+    whole_run: bool = False,
 ) -> tuple[auto.Stack, str, list[psutil.Process], int]:
     bundle = str(make_zip(tmp_path / "synonyms.zip"))
     plain, secrets = emulator.stack_config()
@@ -190,7 +203,7 @@ def _killed_stack(
         program(bundle), config={**plain, **plugin_plain}, secrets={**secrets, **plugin_secrets}, project=PROJECT
     )
     _slow_calls(emulator)
-    plugins, in_flight_at_kill = _kill_up(stack, emulator, pulumi_env, bundle, kill_after)
+    plugins, in_flight_at_kill = _kill_up(stack, emulator, pulumi_env, bundle, kill_after, whole_run)
     return stack, bundle, plugins, in_flight_at_kill
 
 
@@ -210,20 +223,30 @@ def _forget(new_stack: Any, stack: auto.Stack) -> None:
 
 # -- the tests ---------------------------------------------------------------------------------------------
 
-KILL_AFTER = (3, 11, 19)
-"""Objects on the emulator when the CLI is killed: early, mid-way, late (of 24)."""
+KILLS = ((3, False), (11, True), (19, False))
+"""When the run is killed (objects on the emulator, of 24: early, mid-way, late), and whether its provider
+processes die with the CLI (a CI runner killing the whole job: creates stay half done) or outlive it."""
 
 
-@pytest.mark.parametrize("kill_after", KILL_AFTER, ids=lambda n: f"killed-after-{n}-objects")
+@pytest.mark.parametrize(
+    ("kill_after", "whole_run"), KILLS, ids=[f"after-{n}-objects-{'whole-run' if w else 'cli'}" for n, w in KILLS]
+)
 def test_recover_then_up_converge_after_a_sigkill_with_calls_in_flight(
-    kill_after: int, new_stack: Any, clean_emulator: EmulatorHandle, pulumi_env: dict[str, str], tmp_path: Path
+    kill_after: int,
+    whole_run: bool,
+    new_stack: Any,
+    clean_emulator: EmulatorHandle,
+    pulumi_env: dict[str, str],
+    tmp_path: Path,
 ) -> None:
     stack, bundle, plugins, in_flight_at_kill = _killed_stack(
-        new_stack, clean_emulator, pulumi_env, tmp_path, kill_after
+        new_stack, clean_emulator, pulumi_env, tmp_path, kill_after, whole_run
     )
     pending = _pending_creates(stack)
     print(f"\nkilled after {kill_after} objects: {in_flight_at_kill} call(s) in flight, {len(pending)} pending creates")
-    assert any(_alive(p) for p in plugins), "the provider processes were expected to outlive the CLI"
+    assert in_flight_at_kill > 0 and pending
+    if not whole_run:
+        assert any(_alive(p) for p in plugins), "the provider processes were expected to outlive the CLI"
 
     preview = _recover(stack, pulumi_env)
     assert preview.returncode == 3, preview.stdout + preview.stderr  # repairs to make, none made
@@ -244,7 +267,7 @@ def test_recover_then_up_converge_after_a_sigkill_with_calls_in_flight(
     stack.up(on_output=quiet)
     _assert_converged(stack, clean_emulator)
 
-    if kill_after == KILL_AFTER[0]:  # once is enough: what a CI job sees when it runs it before every `up`
+    if kill_after == KILLS[0][0]:  # once is enough: what a CI job sees when it runs it before every `up`
         again = _recover(stack, pulumi_env, "--yes")
         assert (again.returncode, again.stdout.strip()) == (0, "search-extensions recover: nothing to repair")
     _forget(new_stack, stack)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import psutil
 
-from .._inflight import forget, in_flight
+from .._inflight import counts_dir, forget, in_flight
 
 MARKS = ("pulumi.dynamic", "pulumi-resource-pulumi-python", "pulumi-resource-search-extensions")
 """What a provider host's command line holds."""
@@ -57,7 +57,15 @@ def find_leftovers(program_dir: str) -> list[Leftover]:
         except psutil.Error:
             continue
         found.append(Leftover(process.pid, command))
+    _forget_ended()
     return found
+
+
+def _forget_ended() -> None:
+    """Removes the count files of processes that ended without removing theirs (killed mid-call)."""
+    for path in counts_dir().glob("*"):
+        if path.name.isdigit() and not psutil.pid_exists(int(path.name)):
+            forget(int(path.name))
 
 
 def end_leftovers(leftovers: list[Leftover], wait_limit: float) -> list[str]:

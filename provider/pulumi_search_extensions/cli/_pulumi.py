@@ -58,10 +58,11 @@ class Lock:
         return f"{self.user}@{self.host} (pid {self.pid}) since {taken}"
 
 
-def _epoch(rfc3339: str) -> float:
+def epoch(rfc3339: str) -> float:
+    """Epoch seconds of an RFC 3339 time as Go writes it."""
     # Go writes nanoseconds and a "Z" or an offset; Python 3.10 takes microseconds and an offset.
     text = rfc3339.replace("Z", "+00:00")
-    text = re.sub(r"(\.\d{6})\d+", r"\1", text)
+    text = re.sub(r"\.(\d+)", lambda m: "." + m[1][:6].ljust(6, "0"), text)
     return datetime.fromisoformat(text).timestamp()
 
 
@@ -71,7 +72,7 @@ def locks_in_message(message: str) -> list[Lock]:
     for line in message.splitlines():
         match = _LOCK_LINE.match(line)
         if match:
-            found.append(Lock(match["where"], match["user"], match["host"], int(match["pid"]), _epoch(match["at"])))
+            found.append(Lock(match["where"], match["user"], match["host"], int(match["pid"]), epoch(match["at"])))
     return found
 
 
@@ -189,7 +190,7 @@ class Pulumi:
                         str(content.get("username", "?")),
                         str(content.get("hostname", "?")),
                         int(content.get("pid", 0)),
-                        _epoch(str(content.get("timestamp"))),
+                        epoch(str(content.get("timestamp"))),
                     )
                 )
         return found
@@ -206,7 +207,7 @@ class Pulumi:
         end = history[0].get("endTime") or history[0].get("startTime")
         if isinstance(end, (int, float)):
             return float(end)
-        return _epoch(str(end)) if end else None
+        return epoch(str(end)) if end else None
 
     def refresh(self, urns: list[str]) -> None:
         """`pulumi refresh` of these resources only: each provider reads its object as the service has it."""

@@ -26,15 +26,17 @@ import argparse
 import copy
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 from .._create import CLOCK_SLACK_SECONDS
 from ._leftovers import Leftover, end_leftovers, find_leftovers
 from ._pending import Decision, decide, pending_creates, unfinished_takeovers
-from ._pulumi import Lock, Pulumi, PulumiError
+from ._pulumi import Lock, Pulumi, PulumiError, epoch
 
 NOTHING, DECIDE, ERROR, TO_DO = 0, 1, 2, 3
+SETTLE_SECONDS = 5.0  # how long after the run's last state write a request it had sent may still land
 DEFAULT_WAIT_SECONDS = 360.0  # a call ends within retryBudget (300 s) plus one attempt's timeout (60 s)
 
 
@@ -128,6 +130,7 @@ def _recover(args: argparse.Namespace) -> int:
     # Calls still in flight must land before anything is looked up (a late POST, a late undo).
     for line in end_leftovers(leftovers, args.wait):
         print(f"warning: {line}: ended anyway", file=sys.stderr)
+    _settle(deployment)
     if locks:
         pulumi.cancel()
     # Neither changes the state (the engine that wrote it is gone): the export above still holds.
@@ -141,6 +144,20 @@ def _recover(args: argparse.Namespace) -> int:
         pulumi.refresh(adopted + unfinished)
     print("Repaired: `pulumi up` now creates what never happened and finishes what was half done.")
     return NOTHING
+
+
+def _settle(deployment: dict[str, Any]) -> None:
+    """Waits until SETTLE_SECONDS have passed since the killed run last wrote the state: a request the service
+    had received when the run died (its provider process killed with it) lands within that."""
+    written = (deployment.get("manifest") or {}).get("time")
+    if not written:
+        return
+    try:
+        wait = min(SETTLE_SECONDS, epoch(str(written)) + SETTLE_SECONDS - time.time())
+    except ValueError:
+        return
+    if wait > 0:
+        time.sleep(wait)
 
 
 def _confirmed() -> bool:
