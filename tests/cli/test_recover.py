@@ -315,5 +315,26 @@ def test_recover_stops_and_lists_both_candidates_when_two_objects_could_be_one_c
     _forget(new_stack, stack)
 
 
+def test_a_lock_of_another_machine_stops_recover_until_the_user_says_that_run_is_gone(
+    new_stack: Any, pulumi_env: dict[str, str]
+) -> None:
+    stack: auto.Stack = new_stack(lambda: None, project=PROJECT)
+    stack.up(on_output=quiet)
+    backend = Path(pulumi_env["PULUMI_BACKEND_URL"].removeprefix("file://"))
+    lock = backend / ".pulumi" / "locks" / "organization" / PROJECT / stack.name / "from-ci.json"
+    lock.parent.mkdir(parents=True, exist_ok=True)  # the folder the CLI keeps its locks in
+    lock.write_text('{"pid": 4242, "username": "ci", "hostname": "runner-7", "timestamp": "2026-12-03T14:00:13Z"}')
+
+    stopped = _recover(stack, pulumi_env, "--yes")
+    assert stopped.returncode == 1, stopped.stdout + stopped.stderr
+    assert "ci@runner-7 (pid 4242)" in stopped.stderr and "--unlock" in stopped.stderr, stopped.stderr
+    assert lock.exists()
+
+    unlocked = _recover(stack, pulumi_env, "--unlock", "--yes")
+    assert unlocked.returncode == 0, unlocked.stdout + unlocked.stderr
+    assert not lock.exists()
+    stack.up(on_output=quiet)  # not locked any more
+
+
 if __name__ == "__main__" and sys.argv[1:2] == ["drive"]:
     _drive(*sys.argv[2:5])

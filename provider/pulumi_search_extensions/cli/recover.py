@@ -206,7 +206,9 @@ def _print_plan(
 ) -> None:
     will = "" if done else "will "
     if locks:
-        print(f"lock: {', '.join(lock.describe() for lock in locks)}: that run is gone; {will}unlock")
+        for lock in locks:
+            why = "that run is gone" if lock.stale else "--unlock: you say that run is gone"
+            print(f"lock: {lock.describe()}: {why}; {will}unlock")
     for leftover in leftovers:
         calls = leftover.calls_in_flight
         print(f"leftover provider process {leftover.pid} ({calls} call(s) in flight): will end it once they land")
