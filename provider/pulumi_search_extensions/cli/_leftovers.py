@@ -38,7 +38,7 @@ class Leftover:
 
 def _cli_alive_above(process: psutil.Process) -> bool:
     try:
-        return any(parent.name() == "pulumi" for parent in process.parents())
+        return any(parent.name() in ("pulumi", "pulumi.exe") for parent in process.parents())
     except psutil.Error:
         return False
 
