@@ -88,10 +88,16 @@ def test_creates_that_make_no_object_run_again_and_other_providers_are_for_the_u
         [
             _pending_op("map", "pulumi-python:dynamic/coveo:SourceExtensions"),
             _pending_op("prov", "pulumi:providers:search-extensions"),
+            _pending_op("stack", "pulumi:pulumi:Stack"),
             _pending_op("bucket", "aws:s3/bucket:Bucket"),
         ]
     )
-    assert decided == {"map": ("rerun", None), "prov": ("rerun", None), "bucket": ("decide", None)}
+    assert decided == {
+        "map": ("rerun", None),
+        "prov": ("rerun", None),
+        "stack": ("rerun", None),
+        "bucket": ("decide", None),
+    }
 
 
 def test_a_takeover_not_yet_read_by_a_refresh_is_found_again() -> None:

@@ -129,8 +129,9 @@ def decide(deployment: Mapping[str, Any], stack_config: Mapping[str, Any], since
         kind = KINDS.get(token)
         decision = Decision(urn, token, "rerun")
         decisions.append(decision)
-        if token.startswith("pulumi:providers:") or (kind is not None and kind.look_up is None):
-            continue  # makes no object: `pulumi up` runs it again
+        makes_no_object = token.startswith("pulumi:") or resource.get("custom") is False
+        if makes_no_object or (kind is not None and kind.look_up is None):
+            continue  # a provider, the stack, a component, a source's map: `pulumi up` runs it again
         if kind is None or kind.look_up is None:
             decision.action, decision.why = "decide", "a resource of another provider: recover cannot look it up"
             continue
