@@ -1,7 +1,12 @@
 # The two commands of the README: `make demo` and `make test`. Each does all of its set-up first.
 # `make test` is `make lint` followed by every test; `make unit`, `make e2e` and `make soak` split
 # the tests by what they need (unit: no Pulumi CLI; e2e and soak: the real CLI and engine).
-.PHONY: demo destroy test lint unit e2e soak bench tools setup clean
+.PHONY: demo destroy test lint unit e2e soak bench tools setup clean clean-demo-state
+
+# The demo's two loopback ports: `make demo DEMO_EMULATOR_PORT=19480 DEMO_FILES_PORT=19481` when taken.
+DEMO_EMULATOR_PORT ?= 18480
+DEMO_FILES_PORT ?= 18481
+DEMO_PORTS = DEMO_EMULATOR_PORT=$(DEMO_EMULATOR_PORT) DEMO_FILES_PORT=$(DEMO_FILES_PORT)
 
 setup:
 	bash scripts/setup.sh emulator,test
@@ -11,11 +16,11 @@ tools:
 
 ## demo: start the bundled emulator and run the root Pulumi program with a real `pulumi up`
 demo: setup
-	.venv/bin/python scripts/demo.py up
+	$(DEMO_PORTS) .venv/bin/python scripts/demo.py up
 
 ## destroy: tear the demo stack down again (against the same emulator data)
 destroy: setup
-	.venv/bin/python scripts/demo.py destroy
+	$(DEMO_PORTS) .venv/bin/python scripts/demo.py destroy
 
 ## test: lint, type-check, then every test (emulator and real Pulumi CLI included)
 test: setup lint
@@ -44,5 +49,11 @@ bench:
 	bash scripts/setup.sh emulator,test,bench
 	.venv/bin/python bench/run.py
 
+## clean: remove build output only (build/, dist/, *.egg-info, caches); never a stack, a passphrase or .venv
 clean:
-	rm -rf .venv .pulumi-state build dist
+	rm -rf build dist provider/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+	find provider tests scripts bench examples -name __pycache__ -type d -prune -exec rm -rf {} +
+
+## clean-demo-state: delete the demo's state (.pulumi-state: emulator data, local backend, passphrase); says what
+clean-demo-state:
+	@$(if $(wildcard .venv/bin/python),.venv/bin/python,python3) scripts/demo.py clean-state

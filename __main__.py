@@ -1,8 +1,8 @@
 """The demo program: one Coveo extension and two Elastic bundles (one uploaded, one fetched by the service).
 
-`make demo` runs it against the bundled emulator. Pointed at real accounts, only stack config changes:
-`coveo:host`/`coveo:region`, `coveo:organizationId`, `coveo:apiKey` (secret), `ec:endpoint`, `ec:apikey`
-(secret) and `demo:bundleUrl`.
+`make demo` runs it against the bundled emulator. Pointed at real accounts (a stack of its own: README, "Going
+to real accounts"), only stack config changes: `coveo:region` (or `coveo:host`, never both),
+`coveo:organizationId`, `coveo:apiKey` (secret), `ec:endpoint`, `ec:apikey` (secret) and `demo:bundleUrl`.
 """
 
 from pathlib import Path

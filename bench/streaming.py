@@ -14,7 +14,12 @@ sits in the page cache (this machine has far more RAM than 1 GiB), so both kinds
 the comparison is of the upload paths, not of the disk. For the same reason the emulator keeps what it
 receives in /dev/shm when there is room.
 
-Run as a child: `streaming.py --child provider|plain --url URL --file PATH` (prints one JSON line).
+A third kind of child checks a 1 GiB *plugin* archive as `check` does (`elastic/archive.py`: the zip's
+central directory and its descriptor, nothing else), its descriptor written after the 1 GiB member (the
+worst place for a reader that would scan the file): the time and peak RSS of that check, beside its RSS
+once imported. `streaming.py archive [--quick]` runs only that part.
+
+Run as a child: `streaming.py --child provider|plain|archive --url URL --file PATH` (prints one JSON line).
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ SAMPLE_INTERVAL_S = 0.01
 RSS_TARGET_MB = 100.0
 THROUGHPUT_TARGET = 0.9
 ELASTIC_PATH = "/api/v1/deployments/extensions"
+ARCHIVE_VERSION = "8.15.0"
 
 
 # ---------------------------------------------------------------------------------------------- children
@@ -132,6 +138,45 @@ def _time_uploads() -> list[tuple[float, float, float]]:
 
     ElasticClient.put_extension_file = timed_upload  # type: ignore[method-assign]
     return spans
+
+
+def child_archive(url: str, file_path: str, api_key: str) -> dict[str, Any]:
+    """The archive check of `check` alone, on a large plugin zip: read once, then every rule (no HTTP)."""
+    phases = _Phases()
+
+    def load() -> Any:
+        from pulumi_search_extensions.elastic import archive
+
+        return archive
+
+    archive = phases.run("import", load)
+    rss_after_import = _maxrss_mb()
+    contents = phases.run("archive read", lambda: archive.read_archive(file_path))
+    found = phases.run(
+        "archive rules", lambda: archive.findings(contents, extension_type="plugin", version=ARCHIVE_VERSION)
+    )
+    return {
+        "spans": phases.spans,
+        "maxrss_mb": _maxrss_mb(),
+        "rss_after_import_mb": rss_after_import,
+        "entries": len(contents.names),
+        "rules": sorted({finding.rule for finding in found}),
+    }
+
+
+def write_large_plugin_zip(path: Path, size: int) -> Path:
+    """A plugin zip of about `size` bytes: a large stored member first, then a JAR and the descriptor."""
+    import zipfile
+
+    write_large_zip(path, size)  # one stored member of random bytes, written in chunks
+    descriptor = (
+        "description=bench\nversion=1.0.0\nname=bench\nclassname=org.example.Bench\njava.version=17\n"
+        f"elasticsearch.version={ARCHIVE_VERSION}\n"
+    )
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("bench-1.0.0.jar", b"PK\x05\x06" + bytes(18))
+        archive.writestr("plugin-descriptor.properties", descriptor)
+    return path
 
 
 def child_plain(url: str, file_path: str, api_key: str) -> dict[str, Any]:
@@ -265,6 +310,7 @@ class StreamingResult:
     file_size: int
     build_seconds: float
     runs: list[ChildRun]
+    archive_size: int = 0
 
 
 def run(*, quick: bool = False, file_size: int | None = None, rounds: int | None = None) -> StreamingResult:
@@ -297,9 +343,39 @@ def run(*, quick: bool = False, file_size: int | None = None, rounds: int | None
                 for kind in ("plain", "provider") if round_ % 2 else ("provider", "plain"):
                     child = run_child(kind, round_, emulator.url, path, emulator.elastic_api_key, client_cpus)
                     runs.append(child)
-                    timing = ", ".join(f"{name} {seconds(s)}" for name, s in child.phases.items())
-                    print(f"  round {round_} {kind:<8} peak RSS {child.maxrss_mb:6.1f} MB  {timing}", flush=True)
-    return StreamingResult(file_size=real_size, build_seconds=build_seconds, runs=runs)
+                    _print_run(child)
+        path.unlink()  # room for the plugin archive
+        plugin = write_large_plugin_zip(root / "large-plugin.zip", size)
+        runs += _archive_runs(plugin, rounds)
+        archive_size = plugin.stat().st_size
+    return StreamingResult(file_size=real_size, build_seconds=build_seconds, runs=runs, archive_size=archive_size)
+
+
+def _print_run(child: ChildRun) -> None:
+    timing = ", ".join(f"{name} {seconds(s)}" for name, s in child.phases.items())
+    print(f"  round {child.round} {child.kind:<8} peak RSS {child.maxrss_mb:6.1f} MB  {timing}", flush=True)
+
+
+def _archive_runs(plugin: Path, rounds: int) -> list[ChildRun]:
+    runs = []
+    for round_ in range(1, rounds + 1):
+        child = run_child("archive", round_, "", plugin, "", _cpu_split()[0])
+        runs.append(child)
+        _print_run(child)
+    return runs
+
+
+def run_archive(*, quick: bool = False) -> StreamingResult:
+    """Only the archive check: build the plugin zip, check it once per round in a fresh child."""
+    size = QUICK_FILE_SIZE if quick else FILE_SIZE
+    rounds = QUICK_ROUNDS if quick else ROUNDS
+    with scratch_dir("bench-archive-") as root:
+        build_start = time.perf_counter()
+        plugin = write_large_plugin_zip(root / "large-plugin.zip", size)
+        build_seconds = time.perf_counter() - build_start
+        print(f"  built {plugin.stat().st_size / MIB:.0f} MiB plugin zip in {seconds(build_seconds)}", flush=True)
+        runs = _archive_runs(plugin, rounds)
+        return StreamingResult(plugin.stat().st_size, build_seconds, runs, plugin.stat().st_size)
 
 
 # ---------------------------------------------------------------------------------------------- report
@@ -351,6 +427,8 @@ def tables(result: StreamingResult) -> list[Table]:
     mb = s["size_mib"]
     rows = []
     for run_ in result.runs:
+        if run_.kind == "archive":
+            continue  # its own table (archive_tables)
         for phase, value in run_.phases.items():
             if phase in ("import", "delete"):
                 continue
@@ -431,7 +509,58 @@ def tables(result: StreamingResult) -> list[Table]:
         ],
         ["medians over the rounds"],
     )
-    return [per_round, summary_table, targets]
+    return [per_round, summary_table, targets, *archive_tables(result)]
+
+
+def archive_tables(result: StreamingResult) -> list[Table]:
+    """The archive check of a large plugin zip: time and memory per round, and their medians."""
+    runs = [r for r in result.runs if r.kind == "archive"]
+    if not runs:
+        return []
+    mib = result.archive_size / MIB
+    rows = [
+        [
+            str(r.round),
+            seconds(r.phases["archive read"]),
+            seconds(r.phases["archive rules"]),
+            f"{r.cpu['archive read'] + r.cpu['archive rules']:.3f}",
+            f"{r.rss_after_import_mb or 0.0:.1f}",
+            f"{r.maxrss_mb:.1f}",
+            f"{r.maxrss_mb - (r.rss_after_import_mb or 0.0):.1f}",
+        ]
+        for r in runs
+    ]
+    rows.append(
+        [
+            "median",
+            seconds(_median(runs, "archive", "archive read")),
+            seconds(_median(runs, "archive", "archive rules")),
+            f"{statistics.median(r.cpu['archive read'] + r.cpu['archive rules'] for r in runs):.3f}",
+            f"{statistics.median(r.rss_after_import_mb or 0.0 for r in runs):.1f}",
+            f"{statistics.median(r.maxrss_mb for r in runs):.1f}",
+            f"{statistics.median(r.maxrss_mb - (r.rss_after_import_mb or 0.0) for r in runs):.1f}",
+        ]
+    )
+    return [
+        Table(
+            f"Archive check of a {mib:.0f} MiB plugin zip (elastic/archive.py, as check runs it), one child a round",
+            [
+                "round",
+                "read (central directory + descriptor)",
+                "rules",
+                "CPU s",
+                "RSS after import (MB)",
+                "peak RSS (MB)",
+                "peak - after import (MB)",
+            ],
+            rows,
+            [
+                "The zip: one stored member of random bytes first, then a JAR and plugin-descriptor.properties.",
+                "peak RSS: the child's VmHWM; what the check itself adds is the last column (memory stays flat "
+                "whatever the archive's size).",
+            ],
+        )
+    ]
 
 
 def plot(result: StreamingResult, path: Path) -> Path:
@@ -447,7 +576,7 @@ def plot(result: StreamingResult, path: Path) -> Path:
             continue
         xs = [t for t, _ in run_.samples]
         ys = [mb for _, mb in run_.samples]
-        color = "tab:blue" if run_.kind == "provider" else "0.5"
+        color = {"provider": "tab:blue", "archive": "tab:green"}.get(run_.kind, "0.5")
         axis.plot(xs, ys, color=color, alpha=0.8, label=f"{run_.kind} (round {run_.round})")
     axis.axhline(RSS_TARGET_MB, color="tab:red", linestyle="--", label=f"target {RSS_TARGET_MB:.0f} MB")
     axis.set_xlabel("seconds since the child started")
@@ -469,15 +598,25 @@ def as_json(result: StreamingResult) -> dict[str, Any]:
 
 def _child_main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(description="streaming benchmark child process")
-    parser.add_argument("--child", choices=("provider", "plain"), required=True)
+    parser.add_argument("--child", choices=("provider", "plain", "archive"), required=True)
     parser.add_argument("--url", required=True)
     parser.add_argument("--file", required=True)
     parser.add_argument("--api-key", required=True)
     args = parser.parse_args(argv)
-    report = (child_provider if args.child == "provider" else child_plain)(args.url, args.file, args.api_key)
+    child = {"provider": child_provider, "plain": child_plain, "archive": child_archive}[args.child]
+    report = child(args.url, args.file, args.api_key)
     print(json.dumps(report))
     return 0
 
 
+def _archive_main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(description="the archive check of a large plugin zip, alone")
+    parser.add_argument("--quick", action="store_true", help="256 MiB and 2 rounds instead of 1 GiB and 5")
+    args = parser.parse_args(argv)
+    for table in archive_tables(run_archive(quick=args.quick)):
+        print(table.markdown())
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(_child_main(sys.argv[1:]))
+    sys.exit(_archive_main(sys.argv[2:]) if sys.argv[1:2] == ["archive"] else _child_main(sys.argv[1:]))

@@ -99,6 +99,8 @@ def test_the_wheel_holds_the_package_typed_and_nothing_of_the_repository(wheel: 
     assert "pulumi_search_extensions/py.typed" in names
     assert "pulumi_search_extensions/pulumi-plugin.json" in names  # tells the language host: no plugin to install
     assert "pulumi_search_extensions/emulator/cli.py" in names
+    (license_file,) = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]  # the Apache-2.0 text
+    assert "Apache License" in zipfile.ZipFile(wheel).read(license_file).decode()
     top_levels = {name.split("/")[0] for name in names}
     assert top_levels == {"pulumi_search_extensions", f"{'-'.join(wheel.name.split('-')[:2])}.dist-info"}
     assert not [n for n in names if any(part in n for part in ("tests/", "bench/", "examples/", "/test_"))]
@@ -115,6 +117,9 @@ def test_the_wheel_metadata_is_complete(wheel: Path) -> None:
     requires = metadata.get_all("Requires-Dist") or []
     assert any(r.startswith("pulumi") and "<" in r for r in requires), requires
     assert any('extra == "emulator"' in r for r in requires), requires
+    assert metadata["License-File"] == "LICENSE"
+    urls = dict(url.split(", ", 1) for url in metadata.get_all("Project-URL") or [])
+    assert urls["Homepage"].startswith("https://") and "<" not in urls["Homepage"], urls
 
 
 def test_the_emulator_without_its_extra_says_which_extra_in_one_line(user_venv: Path) -> None:

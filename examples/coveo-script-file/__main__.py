@@ -22,6 +22,19 @@ word_count = CoveoExtension(
     description="Counts body words and records the original file size",
     required_data_streams=["BODY_TEXT", "DOCUMENT_DATA"],
     execution_timeout=10,
+    # Run by every `pulumi preview` on the script, with no call to Coveo: a failing test stops the preview.
+    tests=[
+        {
+            "name": "counts the words of the body and the bytes of the original",
+            "document": {
+                "dataStreams": [
+                    {"origin": "crawler", "values": {"DOCUMENT_DATA": {"inlineContent": "<p>three small words</p>"}}},
+                    {"origin": "converter", "values": {"BODY_TEXT": {"inlineContent": "three small words"}}},
+                ]
+            },
+            "expect": {"metadata": {"wordcount": ["3"], "originalsize": ["24"]}, "logs": ["3 words, 24 bytes"]},
+        }
+    ],
 )
 
 pulumi.export("extension_id", word_count.extension_id)

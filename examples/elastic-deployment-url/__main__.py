@@ -7,7 +7,13 @@ bundle and exports the plan fragment built from its outputs, exactly what you pu
 (or in `ec.Deployment(elasticsearch={"extensions": [...]})` from the `pulumi_ec` package, whose entries
 are `{name, type, version, url}`; that one is exported too).
 
-Stack config: `elasticsearchVersion`, the deployment's exact version (default `8.15.0`).
+A new file is rolled out the way Elastic recommends for an extension in use (`on_file_change="replace"`): a
+new extension is created with it, the exported plan fragment moves to its `url` in the same `pulumi up`, and
+the old extension is deleted last (while a deployment still uses it, the delete fails and the next `up`, once
+the deployment runs the new plan, finishes it).
+
+Stack config: `elasticsearchVersion`, the deployment's exact version (default `8.15.0`); `stopwordsFile`, the
+bundle's zip, relative to this folder (default `../assets/stopwords-bundle.zip`).
 """
 
 from pathlib import Path
@@ -18,7 +24,7 @@ from pulumi_search_extensions import ElasticExtension
 
 config = pulumi.Config()
 ELASTICSEARCH_VERSION = config.get("elasticsearchVersion") or "8.15.0"
-BUNDLE = Path(__file__).resolve().parent.parent / "assets" / "stopwords-bundle.zip"
+BUNDLE = (Path(__file__).resolve().parent / (config.get("stopwordsFile") or "../assets/stopwords-bundle.zip")).resolve()
 
 stopwords = ElasticExtension(
     "stopwords",
@@ -28,6 +34,8 @@ stopwords = ElasticExtension(
     version=ELASTICSEARCH_VERSION.split(".")[0] + ".*",
     description="Stop words for the product search analyzers",
     file_path=str(BUNDLE),
+    # A new file makes a new extension, which the plan below moves to; the old one is deleted last.
+    on_file_change="replace",
 )
 
 user_bundle = pulumi.Output.all(stopwords.name, stopwords.url).apply(

@@ -102,6 +102,55 @@ def test_host_and_region_arguments_together_are_refused() -> None:
     assert "not both" in reasons({**ARGS, "host": "https://x.example", "region": "eu"})["region"]
 
 
+def test_a_host_left_in_stack_config_and_a_new_region_are_refused_naming_both_and_what_to_remove() -> None:
+    stack_config(host="http://127.0.0.1:8080", region="eu")
+    failures = reasons(ARGS)
+    assert list(failures) == ["region"]
+    reason = failures["region"]
+    assert "'http://127.0.0.1:8080' (from stack config `coveo:host`)" in reason
+    assert "'eu' (from stack config `coveo:region`)" in reason
+    assert "remove stack config `coveo:host` to use the region" in reason
+    assert "remove stack config `coveo:region` to keep the host" in reason
+
+
+@pytest.mark.parametrize(
+    ("props", "config", "environment", "host_from", "region_from"),
+    [
+        ({"host": "https://x.example"}, {"region": "eu"}, {}, "the `host` argument", "stack config `coveo:region`"),
+        ({"region": "eu"}, {"host": "https://x.example"}, {}, "stack config `coveo:host`", "the `region` argument"),
+        ({}, {"host": "https://x.example"}, {"COVEO_REGION": "au"}, "stack config", "variable $COVEO_REGION"),
+        ({"region": "ca"}, {}, {"COVEO_HOST": "https://x.example"}, "environment variable $COVEO_HOST", "the `region`"),
+        ({}, {}, {"COVEO_HOST": "https://x.example", "COVEO_REGION": "eu"}, "$COVEO_HOST", "$COVEO_REGION"),
+    ],
+    ids=["argument-and-config", "config-and-argument", "config-and-environment", "environment-and-argument", "env"],
+)
+def test_host_and_region_from_any_two_sources_are_refused(
+    props: dict[str, Any],
+    config: dict[str, str],
+    environment: dict[str, str],
+    host_from: str,
+    region_from: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stack_config(**config)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    failures = reasons({**ARGS, **props})
+    assert list(failures) == ["region"], failures
+    assert host_from in failures["region"] and region_from in failures["region"]
+    assert "not both" in failures["region"]
+
+
+def test_a_host_that_is_the_regions_own_url_agrees_with_it() -> None:
+    stack_config(region="eu")
+    assert reasons({**ARGS, "host": REGION_BASE_URLS["eu"] + "/"}) == {}
+
+
+def test_a_host_or_region_not_known_yet_cannot_conflict() -> None:
+    stack_config(region="eu")
+    assert reasons({**ARGS, "host": UNKNOWN}) == {}
+
+
 def test_a_malformed_timeout_setting_is_a_failure() -> None:
     stack_config(timeout="soon")
     assert "coveo:timeout" in reasons(ARGS)["timeout"]

@@ -117,3 +117,64 @@ def step_outputs(output: str, steps: int) -> list[str]:
     parts = re.split(r"^@@step (\d+)@@$", output, flags=re.MULTILINE)
     by_step = {int(parts[i]): parts[i + 1] for i in range(1, len(parts) - 1, 2)}
     return [by_step[i] for i in range(steps) if i in by_step]
+
+
+# -- A section of the README typed as a whole: shell commands and the files it tells the user to write -------------
+
+_FENCED = re.compile(r"^```(\w*)\n(.*?)^```", flags=re.MULTILINE | re.DOTALL)
+
+
+def section(readme: Path, heading: str) -> str:
+    """The text under `heading` (e.g. "### Going to real accounts"), up to the next heading of its level or above."""
+    text = readme.read_text(encoding="utf-8")
+    assert f"\n{heading}\n" in text, f"{readme}: no section {heading!r}"
+    body = text.split(f"\n{heading}\n", 1)[1]
+    level = len(heading.split(" ", 1)[0])
+    kept, fenced = [], False
+    for line in body.splitlines(keepends=True):
+        fenced ^= line.startswith("```")
+        heading_level = len(line) - len(line.lstrip("#"))
+        if not fenced and 0 < heading_level <= level and line[heading_level : heading_level + 1] == " ":
+            break
+        kept.append(line)
+    return "".join(kept)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing the user does: a shell command, or a file written with the text of a code block."""
+
+    command: str
+    file: str | None = None
+
+
+def steps(text: str, *, until: str | None = None) -> list[Step]:
+    """The `sh` commands and the files (a code block whose first line is `# <file name>`) of `text`, in order;
+    with `until`, the steps up to and including the first command that is `until`."""
+    found: list[Step] = []
+    for language, body in _FENCED.findall(text):
+        first = body.partition("\n")[0]
+        if language == "sh":
+            found += [Step(command) for command in _commands(body)]
+        elif re.fullmatch(r"# [\w.-]+", first.strip()):
+            found.append(Step(body, file=first.strip()[2:]))
+        if until is not None and any(s.file is None and _bare(s.command) == until for s in found):
+            return found[: next(i for i, s in enumerate(found) if s.file is None and _bare(s.command) == until) + 1]
+    assert until is None, f"no `{until}` in the section"
+    return found
+
+
+def typed(found: list[Step], replacements: dict[str, str] | None = None, *, prelude: str = "") -> str:
+    """One bash script typing `found` after a step marker each (files written as given), `replacements` applied
+    to the commands; the confirmations answered yes, as a user answers them."""
+    lines = ["set -euo pipefail", prelude, _CONFIRMING_PULUMI]
+    for number, step in enumerate(found):
+        lines.append(f"echo '{STEP_MARKER.format(number)}'")
+        text = step.command
+        for old, new in (replacements or {}).items():
+            text = text.replace(old, new)
+        if step.file is None:
+            lines.append(text)
+        else:
+            lines.append(f"cat > {shlex.quote(step.file)} <<'END_OF_{number}'\n{text}END_OF_{number}")
+    return "\n".join(lines) + "\n"

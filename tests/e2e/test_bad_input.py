@@ -23,6 +23,7 @@ from pulumi_search_extensions.coveo.extension_provider.provider import CoveoExte
 from pulumi_search_extensions.elastic.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle
 from support.calls import vendor_calls
+from support.files import make_plugin_zip
 from support.providers import configured_provider
 from support.stacks import flat_stack_config, quiet
 
@@ -42,7 +43,13 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     big = root / "big.zip"
     with zipfile.ZipFile(big, "w", compression=zipfile.ZIP_STORED) as archive:
         archive.writestr("padding.bin", os.urandom(96 * 1024))
+    plugin = make_plugin_zip(root / "plugin.zip")  # a valid classic plugin, built for Elasticsearch 8.15.0
+    older = make_plugin_zip(root / "older.zip", extra={"elasticsearch/analysis.jar": b"x"})
+    escaping = make_plugin_zip(root / "escaping.zip", extra={"../../etc/cron.d/job": "* * * * * root sh"})
     return {
+        "plugin": str(plugin),
+        "older": str(older),
+        "escaping": str(escaping),
         "missing": str(root / "missing.zip"),
         "directory": str(root / "a-directory.zip"),
         "not_zip": str(root / "notes.txt"),
@@ -195,6 +202,28 @@ CASES: dict[str, Case] = {
         ("over the upload limit", "download_url", "ec:uploadLimitMb"),
         config={"ec:uploadLimitMb": "0.05"},
     ),
+    # -- ElasticExtension: the archive, as Elasticsearch installs it (elastic/archive.py) ----------------
+    "elastic-plugin-other-version": Case(
+        "elastic",
+        {"extension_type": "plugin", "version": "8.14.0", "file_path": "{plugin}"},
+        "version",
+        ("elasticsearch.version=8.15.0", "installs only on that exact version", "set version='8.15.0'"),
+    ),
+    "elastic-plugin-older-structure": Case(
+        "elastic",
+        {"extension_type": "plugin", "version": "8.15.0", "file_path": "{older}"},
+        "file_path",
+        ("older plugin structure", "move that folder's content to the zip's root"),
+    ),
+    "elastic-plugin-path-escaping-root": Case(
+        "elastic",
+        {"extension_type": "plugin", "version": "8.15.0", "file_path": "{escaping}"},
+        "file_path",
+        ("resolves outside the plugin's folder", "relative paths"),
+    ),
+    "elastic-bundle-holding-a-plugin": Case(
+        "elastic", {"file_path": "{plugin}"}, "extension_type", ("so it is a plugin", "extension_type='plugin'")
+    ),
     # -- ElasticExtension: where and how to call ---------------------------------------------------------
     "elastic-endpoint-no-scheme": Case(
         "elastic", {"endpoint": "api.elastic-cloud.com"}, "endpoint", ("not an http(s) URL", "https://api.elastic")
@@ -326,6 +355,15 @@ PREVIEWS: dict[str, tuple[Any, dict[str, str], tuple[str, ...]]] = {
             "name: 'my synonyms' is not a valid extension name",
             "version: '8.*' is not valid for a plugin",
             "download_url: 'ftp://example.com/x.zip' is not valid",
+        ),
+    ),
+    "elastic-archive": (
+        lambda files: ElasticExtension("bad-plugin", extension_type="plugin", version="8.*", file_path=files["older"]),
+        {},
+        (
+            "version: '8.*' is not valid for a plugin: plugins need the exact Elasticsearch version, and the "
+            "archive's plugin-descriptor.properties says 8.15.0",
+            "file_path: the archive has the older plugin structure",
         ),
     ),
     "elastic-file-and-connection": (

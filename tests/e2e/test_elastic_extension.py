@@ -14,7 +14,7 @@ from pulumi import automation as auto
 from pulumi_search_extensions import ElasticExtension, ElasticExtensionArgs
 from pulumi_search_extensions.emulator import EmulatorHandle
 from support.calls import vendor_calls
-from support.files import make_zip
+from support.files import CLASSIC_DESCRIPTOR, make_plugin_zip, make_zip
 from support.remote import elastic_api, elastic_extensions
 from support.servers import serve_directory
 from support.stacks import quiet
@@ -40,7 +40,7 @@ def test_file_extension_preview_up_noop_reupload_refresh_drift_replace_and_destr
     new_stack: Any, clean_emulator: EmulatorHandle, tmp_path: Path
 ) -> None:
     archive = make_zip(tmp_path / "synonyms.zip")
-    declared = {"extension_type": "bundle"}
+    declared = {"extension_type": "bundle", "file_path": str(archive)}
 
     def program() -> None:
         extension = ElasticExtension(
@@ -49,7 +49,7 @@ def test_file_extension_preview_up_noop_reupload_refresh_drift_replace_and_destr
                 extension_type=declared["extension_type"],
                 version="8.11.3",
                 description="Synonyms",
-                file_path=str(archive),
+                file_path=declared["file_path"],
             ),
         )
         pulumi.export("extension_id", extension.extension_id)
@@ -100,8 +100,9 @@ def test_file_extension_preview_up_noop_reupload_refresh_drift_replace_and_destr
     assert (stored["name"], stored["file_sha256"]) == ("synonyms-bundle", _sha256(archive))
     assert_state_matches_emulator(stack, clean_emulator)
 
-    # The API ignores a type change: a new extension replaces the old one.
-    declared["extension_type"] = "plugin"
+    # The API ignores a type change: a new extension replaces the old one (a plugin's archive, as check requires).
+    archive = make_plugin_zip(tmp_path / "analysis.zip", {**CLASSIC_DESCRIPTOR, "elasticsearch.version": "8.11.3"})
+    declared.update(extension_type="plugin", file_path=str(archive))
     replaced = stack.up(on_output=quiet)
     assert replaced.summary.resource_changes == {"same": 1, "replace": 1}
     [stored] = elastic_extensions(clean_emulator)

@@ -291,6 +291,21 @@ def test_elastic_deployment_url_exports_a_plan_entry_that_references_the_extensi
     assert resources_by_name(stack)["stopwords"]["outputs"]["deployments"] == [deployment["id"]]
     assert_state_matches_emulator(stack, emulator)
 
+    # A new file (on_file_change="replace"): a new extension, the exported plan follows; the old one, still used
+    # by the deployment, stays until the deployment runs the new plan, and the next `up` deletes it.
+    stack.set_config("elastic-deployment-url:stopwordsFile", auto.ConfigValue("../assets/stopwords-bundle-v2.zip"))
+    assert planned_operations(stack) == {"stopwords": "replace"}
+    with pytest.raises(auto.errors.CommandError, match=r"extensions\.extension_in_use"):
+        stack.up()
+    new_url = stack.outputs()["elasticsearch_plan"].value["user_bundles"][0]["url"]
+    assert new_url != f"repo://{extension_id}"
+    assert stack.outputs()["ec_deployment_extension"].value["url"] == new_url
+    assert {e["id"] for e in elastic_extensions(emulator)} == {extension_id, new_url.removeprefix("repo://")}
+    emulator.admin.update_deployment(deployment["id"], "search-prod", [new_url.removeprefix("repo://")])
+    assert stack.up().summary.result == "succeeded"
+    assert [f"repo://{e['id']}" for e in elastic_extensions(emulator)] == [new_url]
+    assert_state_matches_emulator(stack, emulator)
+
     emulator.admin.delete_deployment(deployment["id"])
     destroy_leaves_nothing(stack, emulator)
 

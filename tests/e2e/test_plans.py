@@ -18,6 +18,7 @@ from pulumi import automation as auto
 
 from pulumi_search_extensions.emulator import EmulatorHandle
 from support.calls import vendor_calls, writes_sent
+from support.files import make_plugin_zip
 from support.remote import coveo_api, coveo_extensions, elastic_api, remote_extension_counts
 from support.stacks import set_config
 from support.state import resources_by_name
@@ -59,7 +60,7 @@ def up_as_planned(stack: auto.Stack, emulator: EmulatorHandle, plan: dict[str, s
 # collector, which reports "no running event loop": noise from the SDK, not from this package.
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_preview_plans_each_kind_of_change_and_up_refresh_destroy_keep_the_emulator_in_step(
-    new_stack: Any, clean_emulator: EmulatorHandle
+    new_stack: Any, clean_emulator: EmulatorHandle, tmp_path: Path
 ) -> None:
     emulator = clean_emulator
     spec: dict[str, dict[str, Any]] = {
@@ -114,7 +115,8 @@ def test_preview_plans_each_kind_of_change_and_up_refresh_destroy_keep_the_emula
     spec["coveo-b"].update(
         organization_id=emulator.coveo_other_organization_id, api_key=FromConfig("otherKey", secret=True)
     )
-    spec["elastic-b"].update(extension_type="plugin", version="8.15.0")
+    plugin = make_plugin_zip(tmp_path / "analysis.zip")  # built for 8.15.0, as check requires of a plugin
+    spec["elastic-b"].update(extension_type="plugin", version="8.15.0", file_path=str(plugin))
     stack.workspace.program = program_of(spec)
     plan = preview_plan(stack, emulator)
     assert plan == {"coveo-a": "same", "coveo-b": "replace", "elastic-a": "same", "elastic-b": "replace"}

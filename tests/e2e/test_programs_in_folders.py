@@ -127,6 +127,12 @@ def test_the_readme_walkthrough_runs_with_plain_pulumi_in_the_program_folder(
     edit_up = outputs[steps.edit_up]
     assert "updated" in edit_up or "replaced" in edit_up, f"the README's edit changed nothing:\n{edit_up}"
     assert "deleted" in outputs[steps.index("pulumi destroy")]
+    if program == "elastic-deployment-url":
+        # Its edit is a new file with on_file_change="replace": a new extension, the plan moved, the old one deleted.
+        assert "replaced" in edit_up and "1 to replace" in outputs[steps.edit_up - 1], edit_up
+        before = outputs[steps.index("pulumi stack output url")].strip()
+        after = outputs[steps.index("pulumi stack output url", steps.edit_up)].strip()
+        assert before.startswith("repo://") and after.startswith("repo://") and before != after, (before, after)
     assert left_on_the_service(clean_emulator) == []
     written = "".join(p.read_text(errors="replace") for p in (tmp_path / "state").rglob("*.json*") if p.is_file())
     for key in (clean_emulator.coveo_api_key, clean_emulator.elastic_api_key, "xx-emulator-other-coveo-key"):

@@ -73,6 +73,15 @@ def _corrected_coveo_spec(path: Path) -> dict[str, Any]:
     for (schema, prop), replacement in COVEO_SPEC_CORRECTIONS.items():
         if schema in schemas and prop in schemas[schema].get("properties", {}):
             schemas[schema]["properties"][prop] = dict(replacement)
+    if "values" in schemas.get("MetadataValueModel", {}).get("properties", {}):
+        # The reference (coveo-extension-runtime.md, section 5): `values` is `{name: [..]}`, a list per name
+        # (the spec's own example), not the `object` its schema says; an object is a v2 dictionary field.
+        schemas["MetadataValueModel"]["properties"]["values"]["additionalProperties"] = {
+            "anyOf": [{"type": "array"}, {"type": "object"}]
+        }
+    if "inlineContent" in schemas.get("DataStreamContentModel", {}).get("properties", {}):
+        # "One of `id` or `inlineContent` is required" (the spec's descriptions): not both, as its `required` says.
+        schemas["DataStreamContentModel"]["required"] = ["compressionType"]
     if "ExtensionDisabledStatusModel" in schemas:
         # "disabledStatus = {disabledDate, reason} ({} when enabled)": disabledDate cannot be required.
         schemas["ExtensionDisabledStatusModel"].pop("required", None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import socket
 import subprocess
 import sys
@@ -116,6 +117,15 @@ def test_a_port_in_use_is_reported(emulator: EmulatorHandle) -> None:
     result = _cli("--port", port)
     assert result.returncode == 2
     assert "cannot bind" in result.stderr
+    # One line, naming the option that changes it; no traceback.
+    assert result.stderr.count("\n") == 1 and "choose another port with --port" in result.stderr, result.stderr
+
+
+def test_version_prints_the_package_version() -> None:
+    result = _cli("--version")
+    assert result.returncode == 0
+    version = importlib.metadata.version("pulumi-search-extensions")
+    assert result.stdout.strip() == f"search-extensions-emulator {version}"
 
 
 def test_importing_the_package_leaves_the_server_side_unimported() -> None:

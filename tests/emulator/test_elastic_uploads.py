@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from pulumi_search_extensions.emulator import DEFAULT_ELASTIC_UPLOAD_LIMIT_MB, EmulatorHandle, run_emulator
+from support.files import CLASSIC_DESCRIPTOR, make_plugin_zip
 
 from .elastic_api import ISO_8601_UTC, ElasticApi, error_codes
 
@@ -289,3 +290,21 @@ def test_a_64_mib_upload_is_streamed_to_disk_in_constant_memory(
     [dumped] = roomy_emulator.admin.dump()["elastic"]["extensions"]
     assert dumped["file_sha256"] == sha256
     assert dumped["file_metadata"]["size"] == 64 * MIB
+
+
+def test_an_archive_elasticsearch_would_refuse_is_accepted_as_the_service_does(
+    elastic: ElasticApi, tmp_path: Path
+) -> None:
+    # No check of the archive's content is documented for the upload (reference, section 3): Elastic Cloud
+    # accepts a plugin built for another version, with the 5.x layout and a path escaping its root, and the
+    # failure comes when a node installs it. That is why the provider's check reads the archive at preview.
+    archive = make_plugin_zip(
+        tmp_path / "broken.zip",
+        {**CLASSIC_DESCRIPTOR, "elasticsearch.version": "7.17.0", "sandboxed": "true"},
+        extra={"elasticsearch/old.jar": b"x", "../escape.txt": b"x"},
+    )
+    extension_id = elastic.create(extension_type="plugin", version="8.15.0", name="broken-plugin")["id"]
+
+    uploaded = elastic.upload(extension_id, archive.read_bytes())
+
+    assert uploaded["file_metadata"]["size"] == archive.stat().st_size

@@ -117,6 +117,14 @@ def test_inputs_without_a_default_declare_none() -> None:
     assert "default" not in _inputs(ELASTIC_EXTENSION)["endpoint"]  # from config or the environment
 
 
+def test_on_file_change_is_an_elastic_input_defaulting_to_update_documented_with_both_ways() -> None:
+    on_file_change = _inputs(ELASTIC_EXTENSION)["onFileChange"]
+
+    assert (on_file_change["type"], on_file_change["default"]) == ("string", "update")
+    assert '"replace"' in on_file_change["description"] and "deleted last" in on_file_change["description"]
+    assert "replaceOnChanges" not in on_file_change  # choosing the way replaces nothing by itself
+
+
 def test_required_inputs_are_the_source_and_the_elastic_type_and_version() -> None:
     # A Coveo extension needs `content` or `scriptPath`, one of two: the check says so, the schema cannot.
     assert RESOURCES[COVEO_EXTENSION].get("requiredInputs", []) == []
@@ -154,6 +162,8 @@ def test_nested_objects_are_named_types_and_every_reference_resolves() -> None:
         "search-extensions:coveo:AppliedExtension",
         "search-extensions:coveo:ItemTypeExtensions",
         "search-extensions:coveo:ExtensionUse",
+        "search-extensions:coveo:ExtensionTest",
+        "search-extensions:coveo:ExtensionExpectation",
     }
     source = _inputs(COVEO_SOURCE_EXTENSIONS)
     applied = {"$ref": "#/types/search-extensions:coveo:AppliedExtension"}
@@ -229,3 +239,14 @@ def test_the_docs_name_properties_and_config_keys_as_every_language_sees_them() 
     assert "`scriptPath`" in text and "`search-extensions:ecApikey`" in text
     for python_only in ("`script_path`", "`content_sha256`", "`ec:apikey`", "`coveo:apiKey`", "`adopt_id`"):
         assert python_only not in text, python_only
+
+
+def test_an_extension_declares_its_tests_as_a_list_of_named_test_types() -> None:
+    tests = _inputs(COVEO_EXTENSION)["tests"]
+    assert tests["items"] == {"$ref": "#/types/search-extensions:coveo:ExtensionTest"}
+    test_type = SCHEMA["types"]["search-extensions:coveo:ExtensionTest"]
+    assert set(test_type["properties"]) == {"name", "document", "parameters", "stage", "expect"}
+    assert test_type["required"] == ["name"]
+    assert test_type["properties"]["expect"]["$ref"] == "#/types/search-extensions:coveo:ExtensionExpectation"
+    expectation = SCHEMA["types"]["search-extensions:coveo:ExtensionExpectation"]
+    assert set(expectation["properties"]) == {"status", "metadata", "logs"}

@@ -54,3 +54,11 @@ def test_outputs_go_back_in_camel_case_with_secrets_marked_and_untyped_values_un
     assert outs["status"] == _value({"duration_health": {"health_indicator": "GOOD"}})  # `Any`: kept as Coveo says
     assert outs["usedBy"] == _value([{"sourceId": "s"}])
     assert to_engine({"content": UNKNOWN}, CoveoExtensionProperties)["content"] == PropertyValue(UNKNOWN)
+
+
+def test_a_declared_tests_mock_document_keeps_the_test_apis_spelling() -> None:
+    document = {"metadata": [{"origin": "crawler", "values": {"file_type": ["html"]}}], "dataStreams": []}
+    engine = {"tests": _value([{"name": "t", "document": document, "expect": {"metadata": {"my_field": ["a"]}}}])}
+    assert from_engine(engine, CoveoExtensionProperties) == {
+        "tests": [{"name": "t", "document": document, "expect": {"metadata": {"my_field": ["a"]}}}]
+    }

@@ -10,9 +10,11 @@ arguments and falls back to the same stack config keys and environment variables
 | `host`            | `coveo:host`          | `COVEO_HOST`             |
 | `region`          | `coveo:region`        | `COVEO_REGION`           |
 
-`host` (any base URL) and `region` (a Coveo region) both say where the API lives; the more specific
-source wins (an argument beats stack config, which beats the environment), and at the same level
-`host` wins. With neither, the US platform is used. `coveo:timeout`, `coveo:retryBudget`,
+`host` (any base URL) and `region` (a Coveo region) both say where the API lives: give one of them.
+Both given, from any sources, and naming different places is a `check` failure (at preview) that names
+both and says which to remove for which outcome; nothing silently wins. With neither, the US platform is
+used. (At call time, on the values `check` stored, the more specific source wins: an argument beats stack
+config, which beats the environment, and at the same level `host` wins.) `coveo:timeout`, `coveo:retryBudget`,
 `coveo:maxRetries` (or `COVEO_TIMEOUT`, ...) tune the HTTP layer.
 
 `check` stores the resolved organization and base URL in the checked inputs (never a key taken from
@@ -189,6 +191,35 @@ def resolve_connection(props: Mapping[str, Any]) -> CoveoConnection:
     return CoveoConnection(str(organization_id), base_url, str(api_key).strip(), http)
 
 
+def _malformed_locations(props: Mapping[str, Any]) -> list[CheckFailure]:
+    """A failure for each of `host` and `region` given (from any source) with a value that names no place."""
+    found = []
+    for setting in (HOST, REGION):
+        value = setting.resolve(props)
+        if value is None or is_unknown(value):
+            continue
+        problem = host_problem(value) if setting is HOST else region_problem(value)
+        if problem:
+            found.append(CheckFailure(setting.arg, f"{setting.arg}: {problem} (from {setting_origin(setting, props)})"))
+    return found
+
+
+def location_conflict(props: Mapping[str, Any]) -> str | None:
+    """Why `host` and `region` cannot both be used, or None: both given (argument, stack config or environment,
+    in any mix) and naming different places. A host equal to the region's own URL agrees with it."""
+    host, region = HOST.resolve(props), REGION.resolve(props)
+    if host is None or region is None or is_unknown(host) or is_unknown(region):
+        return None
+    if isinstance(host, str) and isinstance(region, str) and _base_url_of(REGION, region) == normalize_host(host):
+        return None
+    host_origin, region_origin = setting_origin(HOST, props), setting_origin(REGION, props)
+    return (
+        f"give either `host` or `region`, not both: `host` is {host!r} (from {host_origin}) and `region` is "
+        f"{region!r} (from {region_origin}); remove {host_origin} to use the region, or remove {region_origin} "
+        "to keep the host"
+    )
+
+
 def check_connection(props: Mapping[str, Any]) -> list[CheckFailure]:
     """Every problem with the connection settings, without any API call; values not known yet pass."""
     failures: list[CheckFailure] = []
@@ -202,15 +233,11 @@ def check_connection(props: Mapping[str, Any]) -> list[CheckFailure]:
         failures.append(failure("api_key", _missing(API_KEY, "Coveo API key", " (as a secret)")))
     elif not isinstance(api_key, str):
         failures.append(failure("api_key", f"must be a string, got {type(api_key).__name__}"))
-    if props.get("host") not in (None, "") and props.get("region") not in (None, ""):
-        failures.append(failure("region", "give either `host` or `region`, not both: `host` already says where"))
-    else:
-        location = _location(props)
-        try:
-            resolve_base_url(props)
-        except CoveoConnectionError as exc:
-            arg = location[0].arg if location else "host"
-            failures.append(CheckFailure(arg, str(exc)))
+    malformed = _malformed_locations(props)
+    failures += malformed
+    conflict = None if malformed else location_conflict(props)
+    if conflict:
+        failures.append(failure("region", conflict))
     problem = validate_http_settings("coveo", "COVEO", props)
     if problem:
         failures.append(failure("timeout", problem))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -13,6 +14,7 @@ from .._paths import program_path
 from . import stages
 from .extension_provider import CoveoExtensionProvider
 from .extension_provider.schema import OUTPUT_ONLY_FIELDS, SECRET_FIELDS
+from .extension_tests import CoveoExtensionTestArgs, plain_tests
 
 __all__ = ["CoveoExtension", "CoveoExtensionArgs"]
 
@@ -72,6 +74,11 @@ class CoveoExtensionArgs:
     state; destroyed with the stack like any other). Use it to move from the console or the Coveo CLI, since
     `pulumi import` does not work for this resource. Can be removed once adopted."""
 
+    tests: pulumi.Input[list[pulumi.Input[CoveoExtensionTestArgs | Mapping[str, Any]]]] | None = None
+    """Tests of the script, run at every `pulumi preview` with the local runtime and no call to Coveo (see
+    `CoveoExtensionTestArgs`): a failing test stops the preview with its name, expected against actual and the
+    script's line. Not part of the extension: changing them changes nothing in Coveo."""
+
 
 _ARG_NAMES = tuple(f.name for f in dataclasses.fields(CoveoExtensionArgs))
 
@@ -108,6 +115,7 @@ class CoveoExtension(pulumi.dynamic.Resource, module="coveo", name="Extension"):
         region: pulumi.Input[str] | None = None,
         host: pulumi.Input[str] | None = None,
         adopt_id: pulumi.Input[str] | None = None,
+        tests: pulumi.Input[list[pulumi.Input[CoveoExtensionTestArgs | Mapping[str, Any]]]] | None = None,
     ) -> None: ...
 
     def __init__(
@@ -139,6 +147,7 @@ class CoveoExtension(pulumi.dynamic.Resource, module="coveo", name="Extension"):
             props["script_path"] = pulumi.Output.from_input(props["script_path"]).apply(
                 lambda path: program_path(path) if isinstance(path, str) and path.strip() else path
             )
+        props["tests"] = plain_tests(props["tests"])
         props.update(dict.fromkeys(OUTPUT_ONLY_FIELDS))
         secret_outputs = pulumi.ResourceOptions(additional_secret_outputs=list(SECRET_FIELDS))
         super().__init__(

@@ -53,9 +53,16 @@ class ElasticExtensionArgs:
     computed at every preview: changed bytes are planned as an update and uploaded again; the same bytes at
     another path (a moved file, another clone) are no change. Recorded relative to the project's folder."""
 
+    on_file_change: pulumi.Input[str] | None = None
+    """What a changed file (a new `file_path` content or `download_url`) does. `"update"` (the default) replaces
+    the file of the extension, which keeps its id and `url`; deployments load it at their next node restart.
+    `"replace"` is Elastic's safe way for an extension in use: a new extension is created with the new file,
+    whatever uses `url` or `extension_id` moves to it in the same `pulumi up`, and the old extension is
+    deleted last (while a deployment still uses it the delete fails, and the next `pulumi up` finishes it)."""
+
     adopt_id: pulumi.Input[str] | None = None
     """The id of an existing extension to take over instead of creating one (then brought to the declared
-    state and deleted with the stack). Only read at creation."""
+    state and deleted with the stack). Only read at creation: a replacement makes a new extension."""
 
     api_key: pulumi.Input[str] | None = None
     """API key (secret). Defaults to stack config `ec:apikey`, then `$EC_API_KEY`."""
@@ -186,6 +193,11 @@ class ElasticExtension(Resource, module="elastic", name="Extension"):
     def file_path(self) -> pulumi.Output[str | None]:
         """See `ElasticExtensionArgs.file_path` (recorded relative to the project's folder when the file is in it)."""
         return self._output("file_path")
+
+    @property
+    def on_file_change(self) -> pulumi.Output[str]:
+        """See `ElasticExtensionArgs.on_file_change`."""
+        return self._output("on_file_change")
 
     @property
     def adopt_id(self) -> pulumi.Output[str | None]:

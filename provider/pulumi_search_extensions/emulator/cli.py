@@ -11,6 +11,7 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
+from .. import __version__
 from . import (
     DEFAULT_COVEO_ORGANIZATIONS,
     DEFAULT_ELASTIC_API_KEY,
@@ -82,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_EPILOG,
         formatter_class=_HelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--host", default=DEFAULT_HOST, help="address to bind (default: %(default)s)")
     parser.add_argument(
         "--port",
@@ -215,7 +217,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         sock.bind((args.host, args.port))
     except OSError as error:
-        print(f"search-extensions-emulator: cannot bind {args.host}:{args.port}: {error}", file=sys.stderr)
+        print(
+            f"search-extensions-emulator: cannot bind {args.host}:{args.port}: {error.strerror or error}; "
+            f"choose another port with --port (0 picks a free one)",
+            file=sys.stderr,
+        )
         emulator.close()
         return 2
     sock.listen(2048)

@@ -92,6 +92,21 @@ class EmulatorAdmin:
         )
         return result
 
+    def push_document(
+        self, organization_id: str, source_id: str, document: dict[str, Any], item_type: str | None = None
+    ) -> dict[str, Any]:
+        """Push a mock document (`ExtensionTestDocumentModel`) through a source's pipeline; returns the item."""
+        body: dict[str, Any] = {"document": document, **({"itemType": item_type} if item_type else {})}
+        path = f"/coveo/organizations/{organization_id}/sources/{source_id}/documents"
+        result: dict[str, Any] = self._call("POST", path, json=body, expected=201)
+        return result
+
+    def documents(self, organization_id: str, source_id: str) -> list[dict[str, Any]]:
+        """The items pushed to a source, oldest first."""
+        path = f"/coveo/organizations/{organization_id}/sources/{source_id}/documents"
+        items: list[dict[str, Any]] = self._call("GET", path, expected=200)["items"]
+        return items
+
     def delete_source(self, organization_id: str, source_id: str) -> None:
         """Delete a Coveo source (and its extension map)."""
         self._call("DELETE", f"/coveo/organizations/{organization_id}/sources/{source_id}", expected=204)

@@ -22,9 +22,11 @@ from .._inflight import counted
 from .._inputs import is_unknown, without_long_values
 from .._paths import project_dir, recorded_path
 from .._properties import names
+from .._warnings import collecting
 from .config import remember_plugin_config
+from .engine_log import EngineLog
 from .resources import PluginResource, camel, resource_for
-from .schema import schema_json
+from .schema import for_every_language, schema_json
 from .values import from_engine, secret_names, to_engine
 
 
@@ -77,6 +79,10 @@ def _secrets(resource: PluginResource, *sent: Mapping[str, PropertyValue]) -> fr
 class SearchExtensionsProvider(rpc.Provider):
     """The `search-extensions` provider plugin: Coveo extensions, Coveo source extension maps, Elastic extensions."""
 
+    def __init__(self, engine_address: str | None = None) -> None:
+        """`engine_address`: the engine's gRPC address (the plugin's argument), where warnings are sent."""
+        self._engine_log = EngineLog(engine_address)
+
     async def get_schema(self, request: rpc.GetSchemaRequest) -> rpc.GetSchemaResponse:
         """The package schema, generated from the typed models."""
         return rpc.GetSchemaResponse(schema=schema_json())
@@ -108,8 +114,15 @@ class SearchExtensionsProvider(rpc.Provider):
                 # The engine starts the plugin in the program's folder: a path as the program wrote it, recorded
                 # relative to the project's folder, gives the same state from every clone.
                 news[key] = recorded_path(news[key], os.getcwd(), project_dir())
-        result = without_long_values(await asyncio.to_thread(resource.operations.check, olds, news), news)
-        failures = [rpc.CheckFailure(camel(f.property) if f.property else "", f.reason) for f in result.failures]
+        checked, warnings = await asyncio.to_thread(collecting, resource.operations.check, olds, news)
+        for message in warnings:
+            await asyncio.to_thread(self._engine_log.warn, for_every_language(message), request.urn)
+        result = without_long_values(checked, news)
+        # Messages in the plugin's words: `coveo:host` is `search-extensions:coveoHost`, `script_path` `scriptPath`.
+        failures = [
+            rpc.CheckFailure(camel(f.property) if f.property else "", for_every_language(f.reason))
+            for f in result.failures
+        ]
         inputs = to_engine(result.inputs or {}, resource.properties, _secrets(resource, request.new_inputs))
         return rpc.CheckResponse(inputs=inputs, failures=failures)
 

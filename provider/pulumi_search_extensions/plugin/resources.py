@@ -8,6 +8,7 @@ from typing import Any
 
 from .._provider import Operations
 from ..coveo import extension as coveo_extension
+from ..coveo import extension_tests as coveo_extension_tests
 from ..coveo import source_extensions as coveo_source_extensions
 from ..coveo.extension_provider import CoveoExtensionProvider
 from ..coveo.extension_provider import schema as coveo_extension_schema
@@ -90,6 +91,14 @@ OBJECT_TYPES: dict[type, tuple[str, type]] = {
     coveo_extension_schema.CoveoExtensionUseProperties: (
         f"{PACKAGE}:coveo:ExtensionUse",
         coveo_extension_schema.CoveoExtensionUseProperties,
+    ),
+    coveo_extension_schema.CoveoExtensionTestProperties: (
+        f"{PACKAGE}:coveo:ExtensionTest",
+        coveo_extension_tests.CoveoExtensionTestArgs,
+    ),
+    coveo_extension_schema.CoveoExtensionExpectationProperties: (
+        f"{PACKAGE}:coveo:ExtensionExpectation",
+        coveo_extension_tests.CoveoExtensionExpectationArgs,
     ),
 }
 """The typed models of nested objects: their type token, and the class whose fields document them."""

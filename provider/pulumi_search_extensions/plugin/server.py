@@ -52,7 +52,9 @@ for _name in _RPCS:
 
 async def _serve(engine_address: str) -> None:
     server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)
-    servicer = _Servicer(sys.argv[1:], __version__, SearchExtensionsProvider(), engine_address=engine_address)
+    servicer = _Servicer(
+        sys.argv[1:], __version__, SearchExtensionsProvider(engine_address), engine_address=engine_address
+    )
     provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
     port = server.add_insecure_port(address="127.0.0.1:0")
     await server.start()
@@ -62,7 +64,11 @@ async def _serve(engine_address: str) -> None:
 
 
 def main() -> None:
-    """Serves the provider: `pulumi-resource-search-extensions <engine address>` (started by the engine)."""
+    """Serves the provider: `pulumi-resource-search-extensions <engine address>` (started by the engine);
+    `--version` prints the version."""
+    if sys.argv[1:] == ["--version"]:
+        print(f"pulumi-resource-search-extensions {__version__}")
+        return
     args = [arg for arg in sys.argv[1:] if not arg.startswith("-")]
     if not args:
         sys.exit("pulumi-resource-search-extensions is a Pulumi provider plugin: the Pulumi engine starts it.")

@@ -16,7 +16,7 @@ from pulumi_search_extensions._inputs import UNKNOWN, is_unknown
 from pulumi_search_extensions.elastic.extension_provider.provider import ElasticExtensionProvider
 from pulumi_search_extensions.emulator import EmulatorHandle
 from support.calls import vendor_calls
-from support.files import make_zip
+from support.files import CLASSIC_DESCRIPTOR, descriptor_text, make_plugin_zip, make_zip
 from support.providers import configured_provider, elastic_stack_config
 
 
@@ -178,3 +178,131 @@ def test_an_unknown_file_path_conflicts_with_nothing_until_it_is_known(
 ) -> None:
     assert provider.check({}, _inputs(download_url=Unknown(), file_path=str(zip_file))).failures == []
     assert provider.check({}, _inputs(download_url="https://x.example.com/b.zip", file_path=Unknown())).failures == []
+
+
+# The archive rules (elastic/archive.py, one unit test per rule in tests/elastic/test_archive.py), at preview:
+# each documented rule refuses a bad archive naming the field, with no call to Elastic.
+ARCHIVE_RULES: dict[str, tuple[dict[str, Any], str, str]] = {
+    "1 path outside the root": ({"extra": {"../evil.jar": "x"}}, "file_path", "resolves outside the plugin's folder"),
+    "4 wildcard plugin version": ({"version": "8.*"}, "version", "archive's plugin-descriptor.properties says 8.15.0"),
+    "6 no descriptor": ({"descriptor_member": None}, "file_path", "no plugin-descriptor.properties"),
+    "7 elasticsearch/ folder": ({"extra": {"elasticsearch/a.jar": "x"}}, "file_path", "older plugin structure"),
+    "8 unknown key": ({"descriptor": {"sandboxed": "true"}}, "file_path", "unknown key `sandboxed`"),
+    "9 another version": ({"version": "8.14.0"}, "version", "installs only on that exact version"),
+    "10 no root jar": ({"jar": None}, "file_path", "no .jar at its root"),
+    "11 bundle with a descriptor": ({"extension_type": "bundle"}, "extension_type", "so it is a plugin"),
+}
+
+
+def _plugin_archive(path: Path, spec: dict[str, Any]) -> Path:
+    files: dict[str, str | bytes] = {"analysis.jar": b"x", **spec.get("extra", {})}
+    if "jar" in spec:
+        del files["analysis.jar"]
+    if "descriptor_member" not in spec:
+        files["plugin-descriptor.properties"] = descriptor_text({**CLASSIC_DESCRIPTOR, **spec.get("descriptor", {})})
+    return make_zip(path, files)
+
+
+@pytest.mark.parametrize("rule", sorted(ARCHIVE_RULES))
+def test_an_archive_breaking_a_documented_rule_is_refused_at_preview_with_no_call(
+    provider: ElasticExtensionProvider, clean_emulator: EmulatorHandle, tmp_path: Path, rule: str
+) -> None:
+    spec, field, said = ARCHIVE_RULES[rule]
+    archive = _plugin_archive(tmp_path / "plugin.zip", spec)
+    declared = {"extension_type": spec.get("extension_type", "plugin"), "version": spec.get("version", "8.15.0")}
+
+    result = provider.check({}, _inputs(file_path=str(archive), **declared))
+
+    reasons = [f.reason for f in result.failures if f.property == field]
+    assert len(reasons) == 1 and reasons[0].startswith(f"{field}: ") and said in reasons[0], result.failures
+    assert vendor_calls(clean_emulator, "/api/v1/") == {}
+
+
+def test_a_valid_plugin_archive_passes_and_is_hashed(
+    provider: ElasticExtensionProvider, clean_emulator: EmulatorHandle, tmp_path: Path
+) -> None:
+    archive = make_plugin_zip(tmp_path / "plugin.zip")
+
+    result = provider.check({}, _inputs(file_path=str(archive), extension_type="plugin", version="8.15.0"))
+
+    assert result.failures == []
+    assert result.inputs["file_sha256"] == hashlib.sha256(archive.read_bytes()).hexdigest()
+    assert vendor_calls(clean_emulator, "/api/v1/") == {}
+
+
+def test_a_wildcard_plugin_version_gets_one_failure_saying_what_the_archive_holds(
+    provider: ElasticExtensionProvider, tmp_path: Path
+) -> None:
+    archive = make_plugin_zip(tmp_path / "plugin.zip")
+
+    failures = provider.check({}, _inputs(file_path=str(archive), extension_type="plugin", version="8.*")).failures
+
+    assert [f.reason for f in failures] == [
+        "version: '8.*' is not valid for a plugin: plugins need the exact Elasticsearch version, and the archive's "
+        "plugin-descriptor.properties says 8.15.0; set version='8.15.0'"
+    ]
+
+
+def test_an_inferred_rule_is_a_warning_printed_at_preview_not_a_failure(
+    provider: ElasticExtensionProvider, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    archive = make_zip(tmp_path / "bundle.zip", {"stopwords.txt": "a\nthe\n"})
+
+    result = provider.check({}, _inputs(file_path=str(archive)))
+
+    assert result.failures == []
+    printed = capsys.readouterr().out
+    assert printed.startswith("warning: file_path: the bundle has 'stopwords.txt' at its root")
+
+
+def test_the_type_and_version_rules_wait_for_unknown_values(provider: ElasticExtensionProvider, tmp_path: Path) -> None:
+    archive = make_plugin_zip(tmp_path / "plugin.zip")
+
+    assert provider.check({}, _inputs(file_path=str(archive), extension_type=UNKNOWN, version="8.*")).failures == []
+    assert provider.check({}, _inputs(file_path=str(archive), extension_type="plugin", version=UNKNOWN)).failures == []
+
+
+def test_on_file_change_is_update_by_default_and_only_update_or_replace(provider: ElasticExtensionProvider) -> None:
+    assert provider.check({}, _inputs()).inputs["on_file_change"] == "update"
+    assert provider.check({}, _inputs(on_file_change="replace")).inputs["on_file_change"] == "replace"
+    assert _failures(provider, on_file_change="swap") == {
+        "on_file_change": "on_file_change: 'swap' is not valid: use 'update' (upload the new file into the same "
+        "extension) or 'replace' (a new extension for the new file, the old one deleted once nothing uses it)"
+    }
+
+
+def test_the_archive_is_read_once_per_check(
+    provider: ElasticExtensionProvider, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pulumi_search_extensions.elastic import archive
+
+    reads: list[str] = []
+    read = archive.read_archive
+    monkeypatch.setattr(archive, "read_archive", lambda path: reads.append(str(path)) or read(path))
+    plugin = make_plugin_zip(tmp_path / "plugin.zip")
+
+    provider.check({}, _inputs(file_path=str(plugin), extension_type="plugin", version="8.*"))
+
+    assert reads == [str(plugin)]
+
+
+def test_the_archive_of_a_path_recorded_relative_to_the_project_is_read_from_the_projects_folder(
+    provider: ElasticExtensionProvider, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A provider started in the folder `main:` names (a sub-folder): the recorded path is the project's.
+    (tmp_path / "Pulumi.yaml").write_text("name: shared\nruntime: python\nmain: src/\n")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "assets").mkdir()
+    plugin = make_plugin_zip(tmp_path / "assets" / "plugin.zip")
+    monkeypatch.chdir(tmp_path / "src")
+
+    checked = provider.check({}, _inputs(file_path="assets/plugin.zip", extension_type="plugin", version="8.*"))
+
+    # The archive was read: the failure says what its descriptor holds, not that the file cannot be read.
+    assert [f.reason for f in checked.failures] == [
+        "version: '8.*' is not valid for a plugin: plugins need the exact Elasticsearch version, and the archive's "
+        "plugin-descriptor.properties says 8.15.0; set version='8.15.0'"
+    ]
+    passed = provider.check({}, _inputs(file_path="assets/plugin.zip", extension_type="plugin", version="8.15.0"))
+    assert passed.failures == []
+    assert passed.inputs["file_sha256"] == hashlib.sha256(plugin.read_bytes()).hexdigest()

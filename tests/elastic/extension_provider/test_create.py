@@ -201,3 +201,22 @@ def test_adopt_refuses_a_missing_id_or_another_type(
     with pytest.raises(ElasticExtensionError, match="1234567890 does not exist"):
         provider.create(checked(provider, adopt_id="1234567890"))
     assert [e["id"] for e in elastic_extensions(clean_emulator)] == [plugin.id]
+
+
+def test_the_replacement_of_an_adopted_extension_is_a_new_extension_not_the_adopted_one_again(
+    provider: ElasticExtensionProvider, clean_emulator: EmulatorHandle, client: ElasticClient, tmp_path: Path
+) -> None:
+    existing = client.post_extension(ExtensionRequest("synonyms", "bundle", "8.*", ""))
+    first = make_zip(tmp_path / "v1.zip", {"dictionaries/synonyms.txt": "laptop, notebook\n"})
+    adopted = provider.create(checked(provider, adopt_id=existing.id, file_path=str(first), on_file_change="replace"))
+    second = make_zip(tmp_path / "v2.zip", {"dictionaries/synonyms.txt": "laptop, notebook, portable\n"})
+    news = checked(provider, adopt_id=existing.id, file_path=str(second), on_file_change="replace")
+
+    # As the engine runs a replacement: diff, create the new one, delete the old one.
+    assert provider.diff(existing.id, adopted.outs, news).replaces == ["file_sha256"]
+    replacement = provider.create(news)
+    provider.delete(existing.id, adopted.outs)
+
+    assert replacement.id != existing.id
+    [stored] = elastic_extensions(clean_emulator)
+    assert (stored["id"], stored["file_sha256"]) == (replacement.id, hashlib.sha256(second.read_bytes()).hexdigest())

@@ -87,3 +87,28 @@ def test_the_path_is_never_compared_only_the_files_bytes() -> None:
     assert _diff(file_path="assets/synonyms.zip") == (False, [])
     assert _diff(file_path="/builds/infra/assets/synonyms.zip") == (False, [])
     assert _diff(file_path="elsewhere/renamed.zip", file_sha256="bb" * 32) == (True, [])
+
+
+def test_with_on_file_change_replace_a_changed_file_is_a_new_extension_created_before_the_old_is_deleted() -> None:
+    stored = {**STORED, "on_file_change": "replace"}
+    news = {key: value for key, value in stored.items() if key not in ("extension_id", "url", "deployments")}
+
+    def diff(**changes: Any) -> Any:
+        return ElasticExtensionProvider().diff("4226448541", stored, {**news, **changes})
+
+    new_file = diff(file_sha256="bb" * 32)
+    assert (new_file.changes, new_file.replaces, new_file.delete_before_replace) == (True, ["file_sha256"], False)
+    new_url = diff(file_path=None, file_sha256=None, download_url="https://files.example.com/v2.zip")
+    assert "download_url" in (new_url.replaces or [])
+    # Only the file: new metadata is still updated in place, and the same bytes at another path (another
+    # clone, a moved file) are no change at all: what is compared is the file's hash, never its path.
+    assert diff(description="new").replaces == []
+    moved = diff(file_path="/elsewhere/synonyms.zip")
+    assert (moved.changes, moved.replaces) == (False, [])
+    assert (diff().changes, diff().replaces) == (False, [])
+
+
+def test_by_default_and_with_update_a_changed_file_is_uploaded_in_place() -> None:
+    assert _diff(file_sha256="bb" * 32) == (True, [])
+    assert _diff(file_sha256="bb" * 32, on_file_change="update") == (True, [])
+    assert _diff(on_file_change="replace") == (False, [])  # choosing the way changes nothing by itself

@@ -17,8 +17,9 @@ from pulumi.dynamic import CheckFailure, CheckResult
 
 from ..._inputs import UNKNOWN, contains_unknown, failure, is_unknown
 from ..connection import check_connection, checked_connection_inputs
+from .declared_tests import failed_tests
 from .schema import API_VERSIONS, DATA_STREAMS, DEFAULTS, normalize_streams
-from .script import read_script, script_file_problem, sha256_text
+from .script import read_script, script_file_problem, script_of, sha256_text
 
 RUNTIME_PYTHON = (3, 10)  # what Coveo runs extension scripts on
 
@@ -168,4 +169,14 @@ def check(olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResult:
         return CheckResult(dict(news), failures)
     checked = _normalized(news)
     checked.update(checked_connection_inputs(news))
-    return CheckResult(checked, [])
+    failing = _declared_test_failures(checked)
+    return CheckResult(dict(news) if failing else checked, failing)
+
+
+def _declared_test_failures(checked: Mapping[str, Any]) -> list[CheckFailure]:
+    """The declared `tests` run on the script (skipped while the script or a setting they need is unknown)."""
+    tests = checked.get("tests")
+    needed = ("name", "required_data_streams", "api_version", "execution_timeout", "content_sha256")
+    if not tests or any(contains_unknown(checked.get(key)) for key in needed) or is_unknown(tests):
+        return []
+    return failed_tests(script_of(checked), checked, tests)

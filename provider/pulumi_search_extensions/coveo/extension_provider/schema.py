@@ -48,6 +48,8 @@ class CoveoExtensionProperties:
     last_modified: str = field(metadata=prop(output_only=True))
     status: dict[str, Any] = field(metadata=prop(output_only=True))
     used_by: list[CoveoExtensionUseProperties] = field(metadata=prop(output_only=True))
+    tests: list[CoveoExtensionTestProperties] | None = field(metadata=prop())
+    """Tests `check` runs on the script with the local runtime at every preview; not part of the extension."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,26 @@ class CoveoExtensionUseProperties:
     """The id of the source."""
     source_name: str = field(metadata=prop())
     """The name of the source."""
+
+
+@dataclass(frozen=True)
+class CoveoExtensionTestProperties:
+    """A test of an extension (an entry of `tests`): a mock document, parameters, and what to expect."""
+
+    name: str = field(metadata=prop())
+    document: dict[str, Any] | None = field(metadata=prop(default={}))
+    parameters: dict[str, str] | None = field(metadata=prop(default={}))
+    stage: str | None = field(metadata=prop(default="post_conversion"))
+    expect: CoveoExtensionExpectationProperties | None = field(metadata=prop())
+
+
+@dataclass(frozen=True)
+class CoveoExtensionExpectationProperties:
+    """What a test expects of the run (the `expect` of an entry of `tests`)."""
+
+    status: str | None = field(metadata=prop(default="SUCCESS"))
+    metadata: dict[str, Any] | None = field(metadata=prop())
+    logs: list[str] | None = field(metadata=prop())
 
 
 DEFAULTS = defaults(CoveoExtensionProperties)

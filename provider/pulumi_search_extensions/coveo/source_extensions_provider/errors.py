@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 from functools import partial
 
+from ... import _warnings
 from .. import errors
 from ..errors import CoveoExtensionError, is_gone
 from .schema import SOURCES_PRIVILEGE
@@ -19,9 +19,8 @@ class CoveoSourceExtensionsError(CoveoExtensionError):
     """
 
 
-def warn(message: str) -> None:
-    """A warning the engine shows (the provider's stdout reaches it; `pulumi.log` does not)."""
-    print(f"warning: {message}", file=sys.stdout, flush=True)
+warn = _warnings.warn
+"""(message): a warning the engine shows, through the dynamic provider (stdout) and the plugin (its log)."""
 
 
 describe = partial(errors.describe, privilege=SOURCES_PRIVILEGE)

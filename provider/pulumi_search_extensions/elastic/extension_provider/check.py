@@ -17,13 +17,15 @@ from pulumi.dynamic import CheckFailure, CheckResult
 
 from ..._inputs import UNKNOWN, failure, is_unknown
 from ..._paths import file_sha256, local_path
-from .. import connection
+from ..._warnings import warn
+from .. import archive, connection
 from .schema import (
     BUNDLE_VERSION_PATTERN,
     DEFAULTS,
     EXTENSION_TYPES,
     INPUT_FIELDS,
     NAME_PATTERN,
+    ON_FILE_CHANGE,
     PLUGIN_VERSION_PATTERN,
 )
 
@@ -38,6 +40,7 @@ def check(olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResult:
     failures: list[CheckFailure] = []
     failures += _metadata_failures(inputs)
     failures += _source_failures(inputs)
+    failures = _with_archive_failures(inputs, failures)
     failures += _connection_failures(inputs)
     if not failures:
         inputs["file_sha256"] = _file_sha256(inputs.get("file_path"))
@@ -76,7 +79,20 @@ def _metadata_failures(inputs: Mapping[str, Any]) -> list[CheckFailure]:
     description = inputs.get("description")
     if not is_unknown(description) and not isinstance(description, str):
         failures.append(failure("description", "must be a string"))
-    return failures
+    return failures + _on_file_change_failures(inputs)
+
+
+def _on_file_change_failures(inputs: Mapping[str, Any]) -> list[CheckFailure]:
+    value = inputs.get("on_file_change")
+    if is_unknown(value) or value in ON_FILE_CHANGE:
+        return []
+    return [
+        failure(
+            "on_file_change",
+            f"{value!r} is not valid: use 'update' (upload the new file into the same extension) or 'replace' "
+            "(a new extension for the new file, the old one deleted once nothing uses it)",
+        )
+    ]
 
 
 def _source_failures(inputs: Mapping[str, Any]) -> list[CheckFailure]:
@@ -126,6 +142,36 @@ def _file_problem(recorded: str, inputs: Mapping[str, Any]) -> str | None:
             f"(or ${connection.UPLOAD_LIMIT_MB.env_vars[0]}) if your subscription allows larger uploads"
         )
     return None
+
+
+def _with_archive_failures(inputs: Mapping[str, Any], failures: list[CheckFailure]) -> list[CheckFailure]:
+    """`failures` plus what `archive.findings` says of a readable `file_path` (its one read per check).
+
+    Errors become failures (one on `version` replaces the plain version failure: it says what the archive
+    holds); the rules the documentation only implies are warnings (`_warnings.warn`).
+    """
+    file_path, extension_type, version = inputs.get("file_path"), inputs.get("extension_type"), inputs.get("version")
+    if not (_known(file_path) and file_path) or extension_type not in EXTENSION_TYPES:
+        return failures
+    if any(existing.property == "file_path" for existing in failures):
+        return failures
+    try:
+        # The recorded path is relative to the project's folder: read where `_file_problem` looked.
+        contents = archive.read_archive(local_path(str(file_path)))
+    except archive.ArchiveError as exc:
+        return [*failures, failure("file_path", f"{file_path!r} cannot be read as a zip archive ({exc}): zip it again")]
+    found = archive.findings(
+        contents,
+        extension_type=str(extension_type),
+        version=version if _known(version) and isinstance(version, str) and version else None,
+        upload_limit_configured=connection.UPLOAD_LIMIT_MB.resolve(inputs) is not None,
+    )
+    for warning in (finding for finding in found if not finding.error):
+        warn(warning.message)
+    errors = [finding for finding in found if finding.error]
+    superseded = {finding.field for finding in errors if finding.field == "version"}
+    kept = [existing for existing in failures if existing.property not in superseded]
+    return kept + [failure(finding.field, finding.reason) for finding in errors]
 
 
 def _connection_failures(inputs: dict[str, Any]) -> list[CheckFailure]:

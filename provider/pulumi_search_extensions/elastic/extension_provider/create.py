@@ -26,7 +26,7 @@ from .upload import upload
 def create(props: Mapping[str, Any]) -> CreateResult:
     """Creates (or adopts) the extension declared by the checked inputs `props`."""
     client = connection.client_for(props)
-    if props.get("adopt_id"):
+    if props.get("adopt_id") and (_scope(client.base_url), str(props["adopt_id"])) not in _REPLACED:
         return _adopt(client, str(props["adopt_id"]), props)
     request = extension_request(props)
     created = create_once(
@@ -66,6 +66,21 @@ def look_up(props: Mapping[str, Any], since: float) -> Found:
 
 def _describe(extension: Extension) -> str:
     return f"{extension.id} ({extension.name})"
+
+
+_REPLACED: set[tuple[str, str]] = set()
+"""(scope, id) of adopted extensions whose diff planned a replacement in this run: their `adopt_id` is spent."""
+
+
+def note_replaced_adoption(extension_id: str, olds: Mapping[str, Any]) -> None:
+    """At diff: the resource adopted `extension_id` and is being replaced, so its create makes a new extension.
+
+    `adopt_id` is only read at creation; the replacement's create must not take the old extension over again
+    (which would fail: it is the replaced resource's own id).
+    """
+    endpoint = olds.get("endpoint")
+    if extension_id and isinstance(endpoint, str) and endpoint:
+        _REPLACED.add((_scope(api_base_url(connection.normalize_endpoint(endpoint))), extension_id))
 
 
 def _scope(base_url: str) -> str:

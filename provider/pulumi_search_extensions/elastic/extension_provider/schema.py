@@ -16,6 +16,8 @@ NAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]+")
 PLUGIN_VERSION_PATTERN = re.compile(r"\d+\.\d+\.\d+")
 # A bundle may pin a version or leave its tail open: `*`, `8.*`, `8.11.*`, `8.11.3`.
 BUNDLE_VERSION_PATTERN = re.compile(r"\*|\d+\.\*|\d+\.\d+\.\*|\d+\.\d+\.\d+")
+# What a changed file does: the file is replaced in place (the API keeps the id), or a new extension replaces it.
+ON_FILE_CHANGE = ("update", "replace")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class ElasticExtensionProperties:
     # (changed bytes plan an update; the same bytes at another path, in another clone, are no change).
     file_path: str | None = field(metadata=prop(kept=True, blank_is_absent=True))
     file_sha256: str | None = field(metadata=prop(declared=True, output_only=True, blank_is_absent=True))
+    # Read by diff from the new inputs: "replace" makes a changed file (its hash, or download_url) a new extension.
+    on_file_change: str = field(metadata=prop(kept=True, default="update"))
     # Only matters at creation (like Pulumi's `import` option): later changes are ignored.
     adopt_id: str | None = field(metadata=prop(kept=True, blank_is_absent=True))
     # How to reach the service. `endpoint` is resolved by check (argument, config or environment) and the
@@ -66,6 +70,9 @@ REPLACE_FIELDS = names(ElasticExtensionProperties, lambda p: p.replaces)
 
 OUTPUT_ONLY_FIELDS = names(ElasticExtensionProperties, lambda p: p.output_only)
 """The outputs no program sets: `ElasticExtension` registers them empty, the provider fills them."""
+
+FILE_FIELDS = ("file_sha256", "download_url")
+"""What a changed file changes: its content's hash (file_path), or where the service fetches it (download_url)."""
 
 SECRET_FIELDS = names(ElasticExtensionProperties, lambda p: p.secret)
 """Secrets in the state, in outputs as in inputs."""

@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from .exceptions import CoveoApiError, invalid_json, invalid_parameter
+from .pipeline import Runnable, run_pipeline, run_test
 
 DATA_STREAMS = ("BODY_TEXT", "BODY_HTML", "THUMBNAIL", "DOCUMENT_DATA", "BODY_MARKDOWN")
 LANGUAGES = ("PYTHON3",)
@@ -103,6 +104,7 @@ class StoredSource:
     id: str
     name: str
     extensions: dict[str, Any] = field(default_factory=dict)  # normalized SourceExtensionsMap
+    items: list[dict[str, Any]] = field(default_factory=list)  # documents pushed through its pipeline
 
 
 @dataclass
@@ -722,6 +724,80 @@ class CoveoBackend:
         if language not in LANGUAGES:
             raise invalid_parameter(f"'language' must be one of {', '.join(LANGUAGES)}; got '{language}'.")
         return compile_python3(code)
+
+    # -- running extensions (the test API and a source's pipeline: see pipeline.py) -------------------
+
+    @staticmethod
+    def _runnable(extension: StoredExtension, version_id: str | None) -> Runnable:
+        version: ExtensionVersion | None = extension.versions[-1]
+        if version_id is not None:
+            version = next((v for v in extension.versions if v.id == version_id), None)
+            if version is None:
+                raise CoveoApiError(
+                    404,
+                    "EXTENSION_VERSION_NOT_FOUND",
+                    f"The version '{version_id}' of extension '{extension.id}' does not exist.",
+                )
+        assert version is not None  # an extension always has a version
+        return Runnable(
+            id=extension.id,
+            name=extension.name,
+            script=version.content,
+            enabled=extension.enabled,
+            required_data_streams=tuple(extension.required_data_streams),
+            api_version=extension.api_version,
+            timeout=float(extension.timeout),
+        )
+
+    def test_extension(self, organization_id: str, extension_id: str, body: Any) -> dict[str, Any]:
+        """`POST .../extensions/{id}/test`: run the stored script (or `versionId`'s) on the mock document."""
+        if not isinstance(body, dict):
+            raise invalid_json("The request body must be an ExtensionTestModel object.")
+        with self._lock:
+            runnable = self._runnable(self._extension(organization_id, extension_id), body.get("versionId"))
+        language = body.get("language", "PYTHON3")
+        if language not in LANGUAGES:
+            raise invalid_parameter(f"'language' must be one of {', '.join(LANGUAGES)}; got '{language}'.")
+        parameters = body.get("parameters") or {}
+        if not isinstance(parameters, dict) or not all(isinstance(v, str) for v in parameters.values()):
+            raise invalid_parameter("'parameters' must be an object of string values.")
+        try:
+            return run_test(runnable, body.get("document") or {}, parameters)
+        except ValueError as error:
+            raise invalid_parameter(f"{error}.") from None
+
+    def push_document(self, organization_id: str, source_id: str, body: Any) -> dict[str, Any]:
+        """Admin: a document through the source's pipeline; the resulting item is kept and returned."""
+        if not isinstance(body, dict) or not isinstance(body.get("document", {}), dict):
+            raise invalid_json('The request body must be {"document": ExtensionTestDocumentModel, "itemType": ...}.')
+        item_type = body.get("itemType")
+        if item_type is not None and not isinstance(item_type, str):
+            raise invalid_parameter("'itemType' must be a string.")
+        with self._lock:
+            source = self._source(organization_id, source_id)
+            extension_map = self._filled_map(source)
+            state = self._organization(organization_id)
+            runnables = {
+                (entry["extensionId"], entry.get("versionId")): self._runnable(
+                    state.extensions[entry["extensionId"]], entry.get("versionId")
+                )
+                for group in [extension_map["common"], *extension_map["items"].values()]
+                for stage in EXTENSION_STAGES
+                for entry in group.get(stage, [])
+                if entry["extensionId"] in state.extensions
+            }
+        try:  # the scripts run outside the lock: other calls go on meanwhile
+            item = run_pipeline(body.get("document") or {}, item_type, extension_map, runnables)
+        except (ValueError, KeyError) as error:
+            raise invalid_parameter(f"{error}.") from None
+        with self._changing():
+            self._source(organization_id, source_id).items.append(item)
+        return item
+
+    def list_documents(self, organization_id: str, source_id: str) -> list[dict[str, Any]]:
+        """Admin: the items pushed to a source, oldest first (rejected ones marked `rejected`)."""
+        with self._lock:
+            return copy.deepcopy(self._source(organization_id, source_id).items)
 
     def page_extensions(
         self,

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
@@ -166,6 +167,12 @@ class CoveoResponses:
         body = await _json_body(request)
         return JSONResponse(self.backend.compile_code(request.path_params["organizationId"], body).to_api())
 
+    async def test_extension(self, request: Request) -> Response:
+        body = await _json_body(request)
+        # The script runs in a process of its own; the server's loop serves other calls meanwhile.
+        report = await run_in_threadpool(self.backend.test_extension, *_ids(request), body)
+        return JSONResponse(report)
+
     # -- pages of extensions -----------------------------------------------------------------------
 
     def _page(self, request: Request, **selection: Any) -> Response:
@@ -216,6 +223,20 @@ class CoveoResponses:
     async def delete_source(self, request: Request) -> Response:
         self.backend.delete_source(request.path_params["organizationId"], request.path_params["sourceId"])
         return _no_content()
+
+    async def push_document(self, request: Request) -> Response:
+        params = request.path_params
+        raw = await request.body()
+        try:
+            body = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            return JSONResponse({"error": 'The request body must be JSON: {"document": ..., "itemType": ...}.'}, 400)
+        item = await run_in_threadpool(self.backend.push_document, params["organizationId"], params["sourceId"], body)
+        return JSONResponse(item, status_code=201)
+
+    async def list_documents(self, request: Request) -> Response:
+        params = request.path_params
+        return JSONResponse({"items": self.backend.list_documents(params["organizationId"], params["sourceId"])})
 
     async def auto_disable(self, request: Request) -> Response:
         body = await _optional_json_object(request, '{"reason": ...}')

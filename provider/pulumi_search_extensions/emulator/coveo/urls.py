@@ -24,6 +24,7 @@ def api_routes(backend: CoveoBackend) -> list[BaseRoute]:
         (EXTENSIONS + "/ids", "POST", api.extensions_by_ids),
         (EXTENSIONS + "/project", "GET", api.extensions_by_project),
         (EXTENSIONS + "/test/compile", "POST", api.compile_code),
+        (EXTENSION + "/test", "POST", api.test_extension),
         (EXTENSIONS, "GET", api.list_extensions),
         (EXTENSIONS, "POST", api.create_extension),
         (EXTENSION, "GET", api.get_extension),
@@ -48,6 +49,8 @@ def admin_routes(backend: CoveoBackend) -> list[BaseRoute]:
     table = [
         (ADMIN_ORGANIZATION + "/sources", "POST", api.create_source),
         (ADMIN_ORGANIZATION + "/sources/{sourceId}", "DELETE", api.delete_source),
+        (ADMIN_ORGANIZATION + "/sources/{sourceId}/documents", "POST", api.push_document),
+        (ADMIN_ORGANIZATION + "/sources/{sourceId}/documents", "GET", api.list_documents),
         (ADMIN_ORGANIZATION + "/extensions/{extensionId}/auto-disable", "POST", api.auto_disable),
     ]
     return [Route(path, api.admin(handler), methods=[method]) for path, method, handler in table]
