@@ -145,6 +145,28 @@ def note_existing(scope: str, remote_id: str) -> None:
     REGISTRY.note(scope, remote_id, IN_STATE)
 
 
+@dataclass(frozen=True)
+class Found:
+    """What the look-up of a create finds, from outside the provider process (`search-extensions recover`).
+
+    Attributes:
+        scope: where the ids are unique (as `Identity.scope`).
+        look_alike: a digest of the declared fields the look-up matched on: creates with equal `scope` and
+            `look_alike` could have made each other's objects.
+        candidates: each matching object's id and a description of it (id, name, creation time).
+    """
+
+    scope: str
+    look_alike: str
+    candidates: tuple[tuple[str, str], ...]
+
+
+def found(identity: Identity[T], objects: Sequence[T], describe: Callable[[T], str]) -> Found:
+    """The `Found` of a look-up's `objects`."""
+    digest = hashlib.sha256(repr(identity.look_alike).encode()).hexdigest()
+    return Found(identity.scope, digest, tuple((identity.id_of(o), describe(o)) for o in objects))
+
+
 def _maybe_applied(exc: ApiError) -> bool:
     return exc.may_have_been_applied
 

@@ -26,6 +26,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from ._inflight import operation_in_flight
 from ._inputs import without_long_values
 from ._process_hooks import exit_quietly_when_cancelled, short_errors_in_provider_host
 from ._settings import remember_stack_config
@@ -116,16 +117,20 @@ class OperationsProvider(ResourceProvider):
 
     def create(self, props: Props) -> CreateResult:
         """Creates (or adopts) the remote object, transactionally."""
-        return self.operations.create(props)
+        with operation_in_flight():
+            return self.operations.create(props)
 
     def read(self, id_: str, props: Props) -> ReadResult:
         """Reads the remote object as the service has it now; no id when it is gone."""
-        return self.operations.read(id_, props)
+        with operation_in_flight():
+            return self.operations.read(id_, props)
 
     def update(self, id_: str, olds: Props, news: Props) -> UpdateResult:
         """Applies the declared state and returns the refreshed outputs."""
-        return self.operations.update(id_, olds, news)
+        with operation_in_flight():
+            return self.operations.update(id_, olds, news)
 
     def delete(self, id_: str, props: Props) -> None:
         """Deletes the remote object; already gone counts as deleted."""
-        self.operations.delete(id_, props)
+        with operation_in_flight():
+            self.operations.delete(id_, props)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
@@ -48,9 +49,27 @@ def plain(value: Any) -> Any:
     return value
 
 
+PLUGIN_PREFIX = "search-extensions:"
+PLUGIN_KINDS = {
+    "search-extensions:coveo:Extension": COVEO_EXTENSION,
+    "search-extensions:elastic:Extension": ELASTIC_EXTENSION,
+    "search-extensions:coveo:SourceExtensions": COVEO_SOURCE_EXTENSIONS,
+}
+"""The provider plugin's type tokens: the same resources, with camelCase properties."""
+
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def snake_outputs(outputs: Mapping[str, Any]) -> dict[str, Any]:
+    """A plugin resource's outputs under the dynamic resources' snake_case names (top level: what is compared)."""
+    return {_CAMEL_BOUNDARY.sub("_", key).lower(): value for key, value in outputs.items()}
+
+
 def kind_of(resource: Mapping[str, Any]) -> str | None:
     """Which of our resources a state entry is (by its type token, else by its outputs), or None."""
     token = str(resource.get("type", ""))
+    if token.startswith(PLUGIN_PREFIX):
+        return PLUGIN_KINDS.get(token)
     if not token.startswith("pulumi-python:dynamic"):
         return None
     outputs = resource.get("outputs") or {}
@@ -79,11 +98,16 @@ def managed_resources(deployment: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "kind": kind,
                 "name": str(resource["urn"]).rsplit("::", 1)[-1],
                 "id": resource.get("id"),
-                "outputs": plain(resource.get("outputs") or {}),
+                "outputs": _outputs(resource),
                 "delete": bool(resource.get("delete")),
             }
         )
     return found
+
+
+def _outputs(resource: Mapping[str, Any]) -> dict[str, Any]:
+    outputs = plain(resource.get("outputs") or {})
+    return snake_outputs(outputs) if str(resource.get("type", "")).startswith(PLUGIN_PREFIX) else outputs
 
 
 def resources_by_name(stack: auto.Stack) -> dict[str, dict[str, Any]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, overload
@@ -11,6 +10,7 @@ from typing import Any, overload
 import pulumi
 import pulumi.dynamic
 
+from .._paths import program_path
 from . import stages
 from .extension_provider import CoveoExtensionProvider
 from .extension_provider.schema import OUTPUT_ONLY_FIELDS, SECRET_FIELDS
@@ -143,9 +143,9 @@ class CoveoExtension(pulumi.dynamic.Resource, module="coveo", name="Extension"):
             if props[key] is not None:
                 props[key] = pulumi.Output.secret(props[key])
         if props["script_path"] is not None:
-            # Absolute, so that the provider process (whatever its directory) reads the program's file.
+            # Relative to the project's folder (where the provider process runs): the same state from any clone.
             props["script_path"] = pulumi.Output.from_input(props["script_path"]).apply(
-                lambda path: os.path.abspath(path) if isinstance(path, str) and path.strip() else path
+                lambda path: program_path(path) if isinstance(path, str) and path.strip() else path
             )
         props["tests"] = plain_tests(props["tests"])
         props.update(dict.fromkeys(OUTPUT_ONLY_FIELDS))
@@ -187,7 +187,7 @@ class CoveoExtension(pulumi.dynamic.Resource, module="coveo", name="Extension"):
 
     @property
     def script_path(self) -> pulumi.Output[str | None]:
-        """The absolute path of the script file, when the script is given as `script_path`."""
+        """The path of the script file as recorded (relative to the project's folder when the file is in it)."""
         return pulumi.get(self, "script_path")  # type: ignore[no-any-return]
 
     @property

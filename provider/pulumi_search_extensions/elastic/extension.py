@@ -10,6 +10,7 @@ from typing import Any, cast
 import pulumi
 from pulumi.dynamic import Resource
 
+from .._paths import program_path
 from .extension_provider.provider import ElasticExtensionProvider
 from .extension_provider.schema import OUTPUT_ONLY_FIELDS, SECRET_FIELDS
 
@@ -39,8 +40,9 @@ class ElasticExtensionArgs:
     go past the upload limit."""
 
     file_path: pulumi.Input[str] | None = None
-    """A local zip file the provider uploads. Its SHA-256 is computed at every preview: a changed file is
-    planned as an update and uploaded again."""
+    """A local zip file the provider uploads (relative to the program's folder, or absolute). Its SHA-256 is
+    computed at every preview: changed bytes are planned as an update and uploaded again; the same bytes at
+    another path (a moved file, another clone) are no change. Recorded relative to the project's folder."""
 
     on_file_change: pulumi.Input[str] | None = None
     """What a changed file (a new `file_path` content or `download_url`) does. `"update"` (the default) replaces
@@ -75,11 +77,6 @@ def default_extension_name(resource_name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "-", resource_name) or "extension"
 
 
-def _absolute(path: str | os.PathLike[str]) -> str:
-    # The provider process runs in the project directory, not the program's working directory.
-    return os.path.abspath(os.fspath(path))
-
-
 class ElasticExtension(Resource, module="elastic", name="Extension"):
     """An Elastic Cloud custom extension (a plugin or a bundle), its metadata and its zip file.
 
@@ -111,7 +108,8 @@ class ElasticExtension(Resource, module="elastic", name="Extension"):
             props["description"] = ""
         if props["file_path"] is not None:
             props["file_path"] = pulumi.Output.from_input(props["file_path"]).apply(
-                lambda path: _absolute(path) if path else path
+                # Relative to the project's folder: the plan does not depend on where the project lives.
+                lambda path: program_path(os.fspath(path)) if path else path
             )
         for key in SECRET_FIELDS:
             if props[key] is not None:
@@ -184,7 +182,7 @@ class ElasticExtension(Resource, module="elastic", name="Extension"):
 
     @property
     def file_path(self) -> pulumi.Output[str | None]:
-        """See `ElasticExtensionArgs.file_path` (stored as an absolute path)."""
+        """See `ElasticExtensionArgs.file_path` (recorded relative to the project's folder when the file is in it)."""
         return self._output("file_path")
 
     @property

@@ -18,7 +18,9 @@ from typing import Any
 from pulumi.provider.experimental import provider as rpc
 from pulumi.provider.experimental.property_value import PropertyValue
 
-from .._inputs import without_long_values
+from .._inflight import counted
+from .._inputs import is_unknown, without_long_values
+from .._paths import project_dir, recorded_path
 from .._properties import names
 from .._warnings import collecting
 from .config import remember_plugin_config
@@ -109,8 +111,10 @@ class SearchExtensionsProvider(rpc.Provider):
         if resource.default_name is not None and news.get("name") in (None, ""):
             news["name"] = resource.default_name(request.name)
         for key in resource.local_paths:
-            if isinstance(news.get(key), str) and news[key].strip():
-                news[key] = os.path.abspath(news[key])
+            if isinstance(news.get(key), str) and news[key].strip() and not is_unknown(news[key]):
+                # The engine starts the plugin in the program's folder: a path as the program wrote it, recorded
+                # relative to the project's folder, gives the same state from every clone.
+                news[key] = recorded_path(news[key], os.getcwd(), project_dir())
         checked, warnings = await asyncio.to_thread(collecting, resource.operations.check, olds, news)
         result = without_long_values(checked, news)
         # What check warned of as it read (an archive, the stage lists), then the warnings of the inputs, which
@@ -151,7 +155,9 @@ class SearchExtensionsProvider(rpc.Provider):
         """Creates (or adopts) the remote object, exactly once; nothing left behind on failure."""
         resource = resource_for(request.type)
         props = from_engine(request.properties, resource.properties)
-        result = await _within(request.timeout, resource.operations.create, props, undo=resource.operations.delete)
+        result = await _within(
+            request.timeout, counted(resource.operations.create), props, undo=counted(resource.operations.delete)
+        )
         outs = to_engine(result.outs or {}, resource.properties, _secrets(resource, request.properties))
         return rpc.CreateResponse(resource_id=str(result.id), properties=outs)
 
@@ -159,7 +165,7 @@ class SearchExtensionsProvider(rpc.Provider):
         """The object as the service has it now (refresh, and `pulumi import`, which gives only the id)."""
         resource = resource_for(request.type)
         props = from_engine(request.properties, resource.properties)
-        result = await asyncio.to_thread(resource.operations.read, request.resource_id, props)
+        result = await asyncio.to_thread(counted(resource.operations.read), request.resource_id, props)
         if not result.id:
             return rpc.ReadResponse(resource_id="")
         secrets = _secrets(resource, request.properties, request.inputs)
@@ -172,7 +178,7 @@ class SearchExtensionsProvider(rpc.Provider):
         resource = resource_for(request.type)
         olds = from_engine(request.olds, resource.properties)
         news = from_engine(request.news, resource.properties)
-        result = await _within(request.timeout, resource.operations.update, request.resource_id, olds, news)
+        result = await _within(request.timeout, counted(resource.operations.update), request.resource_id, olds, news)
         outs = to_engine(result.outs or {}, resource.properties, _secrets(resource, request.news))
         return rpc.UpdateResponse(properties=outs)
 
@@ -180,4 +186,4 @@ class SearchExtensionsProvider(rpc.Provider):
         """Deletes the remote object; already gone counts as deleted."""
         resource = resource_for(request.type)
         props = from_engine(request.properties, resource.properties)
-        await _within(request.timeout, resource.operations.delete, request.resource_id, props)
+        await _within(request.timeout, counted(resource.operations.delete), request.resource_id, props)

@@ -36,7 +36,7 @@ class PluginResource:
         args: the dynamic resource's `*Args` class: which properties are arguments, their docs.
         resource: the dynamic resource class: its description and the docs of the outputs.
         default_name: the `name` an extension gets when the program gives none, from the resource name.
-        local_paths: arguments naming a file of the program, made absolute against its directory.
+        local_paths: arguments naming a file of the program, recorded relative to the project's folder.
     """
 
     token: str

@@ -312,3 +312,25 @@ def test_an_extension_without_download_url_file_path_or_adopt_id_gets_the_no_fil
     assert preview_warnings(_inputs(file_path="/bundles/a.zip")) == []
     assert preview_warnings(_inputs(adopt_id="4295092658")) == []
     assert preview_warnings(_inputs(file_path=UNKNOWN)) == []  # not known at preview: it may well be a file
+
+
+def test_the_archive_of_a_path_recorded_relative_to_the_project_is_read_from_the_projects_folder(
+    provider: ElasticExtensionProvider, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A provider started in the folder `main:` names (a sub-folder): the recorded path is the project's.
+    (tmp_path / "Pulumi.yaml").write_text("name: shared\nruntime: python\nmain: src/\n")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "assets").mkdir()
+    plugin = make_plugin_zip(tmp_path / "assets" / "plugin.zip")
+    monkeypatch.chdir(tmp_path / "src")
+
+    checked = provider.check({}, _inputs(file_path="assets/plugin.zip", extension_type="plugin", version="8.*"))
+
+    # The archive was read: the failure says what its descriptor holds, not that the file cannot be read.
+    assert [f.reason for f in checked.failures] == [
+        "version: '8.*' is not valid for a plugin: plugins need the exact Elasticsearch version, and the archive's "
+        "plugin-descriptor.properties says 8.15.0; set version='8.15.0'"
+    ]
+    passed = provider.check({}, _inputs(file_path="assets/plugin.zip", extension_type="plugin", version="8.15.0"))
+    assert passed.failures == []
+    assert passed.inputs["file_sha256"] == hashlib.sha256(plugin.read_bytes()).hexdigest()

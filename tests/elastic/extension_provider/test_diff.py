@@ -82,6 +82,13 @@ def test_unknown_values_at_preview_show_as_changes() -> None:
         assert ElasticExtensionProvider().diff("4226448541", insecure_before, {**STORED, "insecure": unknown}).changes
 
 
+def test_the_path_is_never_compared_only_the_files_bytes() -> None:
+    # Another clone, a moved file, a state written by an earlier version (absolute path): same bytes, no change.
+    assert _diff(file_path="assets/synonyms.zip") == (False, [])
+    assert _diff(file_path="/builds/infra/assets/synonyms.zip") == (False, [])
+    assert _diff(file_path="elsewhere/renamed.zip", file_sha256="bb" * 32) == (True, [])
+
+
 def test_with_on_file_change_replace_a_changed_file_is_a_new_extension_created_before_the_old_is_deleted() -> None:
     stored = {**STORED, "on_file_change": "replace"}
     news = {key: value for key, value in stored.items() if key not in ("extension_id", "url", "deployments")}
@@ -93,8 +100,11 @@ def test_with_on_file_change_replace_a_changed_file_is_a_new_extension_created_b
     assert (new_file.changes, new_file.replaces, new_file.delete_before_replace) == (True, ["file_sha256"], False)
     new_url = diff(file_path=None, file_sha256=None, download_url="https://files.example.com/v2.zip")
     assert "download_url" in (new_url.replaces or [])
-    # Only the file: new metadata, or the same bytes at another path, is still updated in place.
-    assert (diff(description="new").replaces, diff(file_path="/elsewhere/synonyms.zip").replaces) == ([], [])
+    # Only the file: new metadata is still updated in place, and the same bytes at another path (another
+    # clone, a moved file) are no change at all: what is compared is the file's hash, never its path.
+    assert diff(description="new").replaces == []
+    moved = diff(file_path="/elsewhere/synonyms.zip")
+    assert (moved.changes, moved.replaces) == (False, [])
     assert (diff().changes, diff().replaces) == (False, [])
 
 

@@ -27,10 +27,12 @@ def test_the_body_sent_on_create_and_update_is_exactly_the_client_request() -> N
     assert tuple(field.name for field in fields(ExtensionRequest)) == schema.SENT_FIELDS
 
 
-def test_diff_compares_every_input_but_adopt_id_and_on_file_change() -> None:
-    # Both are choices of how to act, read from the new inputs: changing one alone changes nothing remote.
-    ignored = ("adopt_id", "on_file_change")
+def test_diff_compares_every_input_but_adopt_id_on_file_change_and_the_path_whose_bytes_it_compares() -> None:
+    # adopt_id and on_file_change are choices of how to act, read from the new inputs: changing one alone changes
+    # nothing remote. The path is compared through the file's bytes, as file_sha256.
+    ignored = ("adopt_id", "file_path", "on_file_change")
     assert tuple(key for key in schema.INPUT_FIELDS if key not in ignored) == schema.COMPARED_FIELDS
+    assert "file_sha256" in schema.COMPARED_FIELDS
 
 
 def test_an_absent_value_compares_as_its_default_and_a_blank_path_as_absent() -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from pulumi.dynamic import CreateResult
 
-from ..._create import Identity, claim_adopted, create_once, note_existing, undo_on_failure
+from ..._create import Found, Identity, claim_adopted, create_once, found, note_existing, undo_on_failure
 from ..._http import ApiError
 from ..._service_errors import clear_errors
 from .. import stages
@@ -53,6 +53,23 @@ def _describe(model: Extension) -> str:
     return f"{model.id} (created {iso_from_epoch_ms(model.created_date)})"
 
 
+def _identity(client: CoveoClient, body: Mapping[str, Any]) -> Identity[Extension]:
+    # What _created_since matches on: creates with these fields equal run one at a time.
+    return Identity(
+        _scope(client.organization_id),
+        (body["name"], body["content"], body["description"]),
+        lambda model: model.id,
+    )
+
+
+def look_up(props: Mapping[str, Any], since: float) -> Found:
+    """The extensions the create of checked inputs `props` may have made since `since` (epoch seconds): the
+    look-up of an ambiguous create, for `search-extensions recover`."""
+    client = CoveoClient(resolve_connection(props))
+    body = edit_model(props)
+    return found(_identity(client, body), _created_since(client, body, since), _describe)
+
+
 def _post_once(client: CoveoClient, body: dict[str, Any]) -> Extension:
     return create_once(
         post=lambda: client.post_extension(body),
@@ -61,12 +78,7 @@ def _post_once(client: CoveoClient, body: dict[str, Any]) -> Extension:
         settings=client.settings,
         what=f"Coveo extension {body['name']!r}",
         adopt_hint="the `adopt_id` argument of CoveoExtension",
-        # What _created_since matches on: creates with these fields equal run one at a time.
-        identity=Identity(
-            _scope(client.organization_id),
-            (body["name"], body["content"], body["description"]),
-            lambda model: model.id,
-        ),
+        identity=_identity(client, body),
     )
 
 

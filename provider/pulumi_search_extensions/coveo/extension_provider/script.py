@@ -12,6 +12,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from ..._paths import local_path
+
 SCRIPT_ENCODING = "utf-8"
 
 
@@ -22,7 +24,7 @@ def sha256_text(text: str) -> str:
 
 def read_script(path: str) -> str:
     """The text of the script file, decoded as UTF-8 (the file is read as it is: no newline translation)."""
-    with open(path, encoding=SCRIPT_ENCODING, newline="") as file:
+    with open(local_path(path), encoding=SCRIPT_ENCODING, newline="") as file:
         return file.read()
 
 
@@ -30,9 +32,10 @@ def script_file_problem(path: Any) -> str | None:
     """Why `script_path` cannot be read as a script, or None (the text itself is checked by the caller)."""
     if not isinstance(path, str) or not path.strip():
         return f"must be the path of the script file (a non-empty string), got {path!r}"
-    if not os.path.exists(path):
-        return f"{path!r} does not exist: give the path of the extension's Python script (relative to the program)"
-    if not os.path.isfile(path):
+    if not os.path.exists(local_path(path)):
+        where = "" if os.path.isabs(path) else f" (looked for at {local_path(path)}, from the project's folder)"
+        return f"{path!r} does not exist{where}: give the path of the extension's Python script"
+    if not os.path.isfile(local_path(path)):
         return f"{path!r} is not a regular file: give the path of the extension's Python script"
     try:
         read_script(path)

@@ -7,7 +7,6 @@ as a planned update). Values not known yet at preview pass.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import urllib.parse
 import zipfile
@@ -17,6 +16,7 @@ from typing import Any
 from pulumi.dynamic import CheckFailure, CheckResult
 
 from ..._inputs import UNKNOWN, failure, is_unknown
+from ..._paths import file_sha256, local_path
 from ..._warnings import warn
 from .. import archive, connection
 from .schema import (
@@ -28,8 +28,6 @@ from .schema import (
     ON_FILE_CHANGE,
     PLUGIN_VERSION_PATTERN,
 )
-
-HASH_CHUNK_BYTES = 1024 * 1024
 
 NO_SOURCE_WARNING = (
     "neither download_url nor file_path is set: the extension is created without a file, and a deployment plan "
@@ -137,9 +135,11 @@ def _source_failures(inputs: Mapping[str, Any]) -> list[CheckFailure]:
     return []
 
 
-def _file_problem(path: str, inputs: Mapping[str, Any]) -> str | None:
+def _file_problem(recorded: str, inputs: Mapping[str, Any]) -> str | None:
+    path = local_path(recorded)
     if not os.path.exists(path):
-        return f"{path!r} does not exist: give the path of the extension's zip file"
+        where = "" if os.path.isabs(recorded) else f" (looked for at {path}, from the project's folder)"
+        return f"{recorded!r} does not exist{where}: give the path of the extension's zip file"
     if not os.path.isfile(path):
         return f"{path!r} is not a regular file: give the path of the extension's zip file"
     try:
@@ -175,7 +175,8 @@ def _with_archive_failures(inputs: Mapping[str, Any], failures: list[CheckFailur
     if any(existing.property == "file_path" for existing in failures):
         return failures
     try:
-        contents = archive.read_archive(str(file_path))
+        # The recorded path is relative to the project's folder: read where `_file_problem` looked.
+        contents = archive.read_archive(local_path(str(file_path)))
     except archive.ArchiveError as exc:
         return [*failures, failure("file_path", f"{file_path!r} cannot be read as a zip archive ({exc}): zip it again")]
     found = archive.findings(
@@ -205,13 +206,9 @@ def _connection_failures(inputs: Mapping[str, Any]) -> list[CheckFailure]:
 
 
 def _file_sha256(file_path: Any) -> Any:
-    """Hex SHA-256 of the file (read in blocks), UNKNOWN while the path is unknown, None without a file."""
+    """Hex SHA-256 of the file, UNKNOWN while the path is unknown, None without a file."""
     if is_unknown(file_path):
         return UNKNOWN
     if not file_path:
         return None
-    digest = hashlib.sha256()
-    with open(file_path, "rb") as file:
-        while block := file.read(HASH_CHUNK_BYTES):
-            digest.update(block)
-    return digest.hexdigest()
+    return file_sha256(str(file_path))

@@ -13,7 +13,7 @@ from typing import Any
 
 from pulumi.dynamic import CreateResult
 
-from ..._create import Identity, claim_adopted, create_once, note_existing, undo_on_failure
+from ..._create import Found, Identity, claim_adopted, create_once, found, note_existing, undo_on_failure
 from ..._http import ApiError
 from ..._service_errors import clear_errors
 from .. import connection
@@ -35,16 +35,11 @@ def create(props: Mapping[str, Any]) -> CreateResult:
     created = create_once(
         lambda: client.post_extension(request),
         lambda since: _created_since(client, request, since),
-        lambda extension: f"{extension.id} ({extension.name})",
+        _describe,
         client.settings,
         what=f"Elastic extension {request.name!r}",
         adopt_hint="adopt_id=<id>",
-        # What _created_since matches on (Extension.matches): creates with these equal run one at a time.
-        identity=Identity(
-            _scope(client.base_url),
-            (request.name, request.extension_type, request.version, request.description),
-            lambda extension: extension.id,
-        ),
+        identity=_identity(client, request),
     )
     outs = undo_on_failure(
         created.id,
@@ -53,6 +48,27 @@ def create(props: Mapping[str, Any]) -> CreateResult:
         what="Elastic extension",
     )
     return CreateResult(created.id, outs)
+
+
+def _identity(client: ElasticClient, request: ExtensionRequest) -> Identity[Extension]:
+    # What _created_since matches on (Extension.matches): creates with these equal run one at a time.
+    return Identity(
+        _scope(client.base_url),
+        (request.name, request.extension_type, request.version, request.description),
+        lambda extension: extension.id,
+    )
+
+
+def look_up(props: Mapping[str, Any], since: float) -> Found:
+    """The extensions the create of checked inputs `props` may have made since `since` (epoch seconds): the
+    look-up of an ambiguous create, for `search-extensions recover`."""
+    client = connection.client_for(props)
+    request = extension_request(props)
+    return found(_identity(client, request), _created_since(client, request, since), _describe)
+
+
+def _describe(extension: Extension) -> str:
+    return f"{extension.id} ({extension.name})"
 
 
 _REPLACED: set[tuple[str, str]] = set()

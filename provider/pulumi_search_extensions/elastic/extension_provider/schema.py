@@ -32,8 +32,9 @@ class ElasticExtensionProperties:
     version: str = field(metadata=prop(sent=True))
     description: str = field(metadata=prop(sent=True, default=""))
     download_url: str | None = field(metadata=prop(sent=True, blank_is_absent=True))
-    # Where the file comes from and what it is: check hashes `file_path` (a changed file plans an update).
-    file_path: str | None = field(metadata=prop(declared=True, blank_is_absent=True))
+    # Where the file comes from and what it is: check hashes `file_path`, and the hash is what diff compares
+    # (changed bytes plan an update; the same bytes at another path, in another clone, are no change).
+    file_path: str | None = field(metadata=prop(kept=True, blank_is_absent=True))
     file_sha256: str | None = field(metadata=prop(declared=True, output_only=True, blank_is_absent=True))
     # Read by diff from the new inputs: "replace" makes a changed file (its hash, or download_url) a new extension.
     on_file_change: str = field(metadata=prop(kept=True, default="update"))
@@ -61,7 +62,8 @@ INPUT_FIELDS = names(ElasticExtensionProperties, lambda p: p.input)
 """What `check` returns: the arguments, and the file's hash it computes."""
 
 COMPARED_FIELDS = names(ElasticExtensionProperties, lambda p: p.compared)
-"""What diff compares (all inputs but `adopt_id`, which only matters at creation)."""
+"""What diff compares: all inputs but `adopt_id` (which only matters at creation) and `file_path` (its bytes are
+compared, as `file_sha256`)."""
 
 REPLACE_FIELDS = names(ElasticExtensionProperties, lambda p: p.replaces)
 """A change means a new extension: the type (the API ignores a change), or another installation."""

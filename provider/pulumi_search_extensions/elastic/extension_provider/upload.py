@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
+from ..._paths import local_path
 from ..._service_errors import clear_errors
 from ..client import ElasticClient, Extension
 from .errors import explain
@@ -21,6 +22,6 @@ def upload(client: ElasticClient, extension_id: str, props: Mapping[str, Any]) -
     """Uploads the file at `props["file_path"]` as the extension's file; the service has stored it on return."""
     file_path = str(props["file_path"])
     try:
-        return client.put_extension_file(extension_id, file_path)
+        return client.put_extension_file(extension_id, local_path(file_path))
     except OSError as error:
         raise OSError(f"cannot read {file_path!r} to upload it ({error.strerror}): fix the file and retry") from None
