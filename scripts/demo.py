@@ -37,7 +37,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 # The stack factory and the file server are the tests' own (`tests/support`, plain Python: no pytest needed).
 sys.path.insert(0, str(REPO_ROOT / "tests"))
 from support.servers import serve_directory  # noqa: E402
-from support.stacks import StackFactory, pulumi_command  # noqa: E402
+from support.stacks import TOOLS_BIN, StackFactory, pulumi_command  # noqa: E402
 
 STATE_DIR = Path(os.environ.get("DEMO_STATE_DIR", REPO_ROOT / ".pulumi-state")).resolve()
 ASSETS = REPO_ROOT / "examples" / "assets"
@@ -97,7 +97,7 @@ def main() -> int:
     parser.add_argument("action", choices=["up", "preview", "refresh", "destroy"], nargs="?", default="up")
     args = parser.parse_args()
 
-    tools_bin = REPO_ROOT / ".tools" / "bin"
+    tools_bin = TOOLS_BIN  # <repo>/.tools/bin, or the tools folder SEARCH_EXTENSIONS_TOOLS names
     try:
         cli = find_pulumi(tools_bin)
         env = {**provider_env(tools_bin), **local_backend_env(STATE_DIR)}

@@ -11,10 +11,11 @@
 # are kept as they are.
 if [ -n "${BASH_SOURCE:-}" ]; then _se_here="${BASH_SOURCE[0]}"; else _se_here="${(%):-%x}"; fi
 _se_root="$(cd "$(dirname "$_se_here")/.." && pwd)"
-if [ ! -x "$_se_root/.tools/bin/pulumi" ] || [ ! -x "$_se_root/.venv/bin/python" ]; then
+_se_tools="${SEARCH_EXTENSIONS_TOOLS:-$_se_root/.tools}"   # another tools folder (CI: the newest CLI's)
+if [ ! -x "$_se_tools/bin/pulumi" ] || [ ! -x "$_se_root/.venv/bin/python" ]; then
   echo "scripts/env.sh: run \`make setup\` in $_se_root first (it builds .tools and .venv)" >&2
 fi
-export PATH="$_se_root/.tools/bin:$_se_root/.venv/bin:$PATH"
+export PATH="$_se_tools/bin:$_se_root/.venv/bin:$PATH"
 export PULUMI_SKIP_UPDATE_CHECK=true
 if [ -z "${PULUMI_BACKEND_URL:-}" ]; then
   mkdir -p "$_se_root/.pulumi-state/backend"
@@ -27,4 +28,4 @@ if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FI
   fi
   export PULUMI_CONFIG_PASSPHRASE_FILE="$_se_root/.pulumi-state/passphrase"
 fi
-unset _se_here _se_root
+unset _se_here _se_root _se_tools

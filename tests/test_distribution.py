@@ -22,9 +22,9 @@ import pytest
 
 from pulumi_search_extensions._toolchain import find_pulumi
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.stacks import TOOLS_BIN
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-TOOLS_BIN = REPO_ROOT / ".tools" / "bin"
 BUNDLE = REPO_ROOT / "examples" / "assets" / "synonyms-bundle.zip"
 
 USER_PROGRAM = '''\

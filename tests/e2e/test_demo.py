@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from pulumi_search_extensions._toolchain import find_language_host
+from support.stacks import TOOLS_BIN
 
 pytestmark = pytest.mark.e2e
 
@@ -61,7 +62,7 @@ def demo(action: str, env: dict[str, str]) -> str:
 def test_demo_creates_three_extensions_then_reports_no_changes_then_destroys(demo_env: dict[str, str]) -> None:
     first = demo("up", demo_env)
     # Plain `pulumi up` in the repository root when the language host is there, else the Automation API.
-    if find_language_host(REPO_ROOT / ".tools" / "bin") is not None:
+    if find_language_host(TOOLS_BIN) is not None:
         assert f"running `pulumi up` in {REPO_ROOT} (stack {demo_env['DEMO_STACK']})" in first, first
     else:
         assert "no Python language host (pulumi-language-python): running the program through the Automation" in first
