@@ -146,6 +146,7 @@ build_host_from_src() { # $1 name (pulumi-language-nodejs), $2 source folder: bu
       release="$PULUMI_VERSION"
     else
       say "$name: the source of $release cannot move to pulumi $PULUMI_VERSION (see $log); building it at $release"
+      touch "$TOOLS_DIR/$name-$PULUMI_VERSION.does-not-compile"
       fresh_copy "$from" "$copy"
     fi
   fi
@@ -155,6 +156,7 @@ build_host_from_src() { # $1 name (pulumi-language-nodejs), $2 source folder: bu
     [[ "$release" == "$PULUMI_VERSION" && "$(src_release "$from")" != "$PULUMI_VERSION" ]] || return 1
     release="$(src_release "$from")"
     say "$name: the source does not compile against pulumi $PULUMI_VERSION (see $log); building it at $release"
+    touch "$TOOLS_DIR/$name-$PULUMI_VERSION.does-not-compile"
     fresh_copy "$from" "$copy"
     (cd "$copy" && GOFLAGS=-mod=mod go build -trimpath -o "$BIN/.$name.new" \
         -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$release" .) >>"$log" 2>&1 || return 1
@@ -163,6 +165,11 @@ build_host_from_src() { # $1 name (pulumi-language-nodejs), $2 source folder: bu
   printf '%s\n' "$release"
 }
 host_fits() { [[ -x "$1" ]] && have="$("$1" -version 2>/dev/null | tr -d 'v[:space:]')" && [[ -n "$have" ]] && fits "$have"; }
+built_at_its_own_release() { # $1 name, $2 source folder: the host built here from it at its own release,
+  # its source known not to compile against $PULUMI_VERSION (the build left a marker): kept as it is
+  [[ -n "$2" && -f "$TOOLS_DIR/$1-$PULUMI_VERSION.does-not-compile" && -x "$BIN/$1" && -f "$2/go.mod" ]] \
+    && have="$("$BIN/$1" -version 2>/dev/null | tr -d '[:space:]')" && [[ "$have" == "$(src_release "$2")" ]]
+}
 on_path() { # $1 name: the one on PATH outside $BIN, if any
   local found
   found="$(PATH="${PATH//$BIN:/}" command -v "$1" 2>/dev/null)" && [[ "$found" != "$BIN/$1" ]] && printf '%s\n' "$found"
@@ -193,7 +200,9 @@ exec_script_beside() { # the host runs pulumi-language-python-exec from its own 
     && install -m 0755 "$sdk_dir/python/dist/pulumi-language-python-exec" "$BIN/pulumi-language-python-exec"
 }
 
-if host_fits "$BIN/pulumi-language-python" && [[ -x "$BIN/pulumi-language-python-exec" ]]; then
+if { host_fits "$BIN/pulumi-language-python" \
+     || built_at_its_own_release pulumi-language-python "${PULUMI_LANGUAGE_PYTHON_SRC:-}"; } \
+   && [[ -x "$BIN/pulumi-language-python-exec" ]]; then
   say "pulumi-language-python $have already in $BIN (cached)"
 elif system_host="$(on_path pulumi-language-python)" && host_fits "$system_host" \
      && [[ -x "$(dirname "$system_host")/pulumi-language-python-exec" ]]; then
@@ -268,7 +277,7 @@ for language in nodejs go; do
   name="pulumi-language-$language"
   src_var="PULUMI_LANGUAGE_${language^^}_SRC"
   src="${!src_var:-}"
-  if host_fits "$BIN/$name"; then
+  if host_fits "$BIN/$name" || built_at_its_own_release "$name" "$src"; then
     say "$name $have already in $BIN (cached)"
   elif system_host="$(on_path "$name")" && host_fits "$system_host"; then
     say "using $name $have found at $system_host"
