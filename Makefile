@@ -48,6 +48,20 @@ e2e: setup
 soak: setup
 	.venv/bin/pytest tests/soak
 
+## unit-pythons: the unit tests under each Python from 3.10 to 3.13 found here (a virtualenv each, in .venvs/)
+.PHONY: unit-pythons tools-newest e2e-newest
+unit-pythons:
+	bash scripts/unit-pythons.sh
+
+## tools-newest: the newest Pulumi CLI the Go module proxy serves (and its language hosts) in .tools-newest/
+PULUMI_NEWEST ?= $(shell bash scripts/install-pulumi.sh --newest-version)
+tools-newest:
+	PULUMI_VERSION=$(PULUMI_NEWEST) bash scripts/install-pulumi.sh $(CURDIR)/.tools-newest
+
+## e2e-newest: the end-to-end tests (the soak apart) with that newest CLI instead of the pinned one
+e2e-newest: setup tools-newest
+	SEARCH_EXTENSIONS_TOOLS=$(CURDIR)/.tools-newest .venv/bin/pytest -m e2e --ignore=tests/soak
+
 ## bench: the benchmarks under bench/ (tables on stdout, PNG plot in bench/results)
 bench:
 	bash scripts/setup.sh emulator,test,bench

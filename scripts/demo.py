@@ -273,6 +273,7 @@ def main() -> int:
         return 2
     from pulumi_search_extensions.emulator import run_emulator
     from support.servers import serve_directory
+    from support.stacks import TOOLS_BIN
     from support.toolchain import (
         PulumiCliMissing,
         find_language_host,
@@ -286,7 +287,7 @@ def main() -> int:
     if shell_state:
         print(f"demo: {', '.join(shell_state)} of the shell ignored: the demo keeps its stack in {STATE_DIR}")
 
-    tools_bin = REPO_ROOT / ".tools" / "bin"
+    tools_bin = TOOLS_BIN  # <repo>/.tools/bin, or the tools folder SEARCH_EXTENSIONS_TOOLS names
     try:
         cli = find_pulumi(tools_bin)
         env = {**provider_env(tools_bin), **local_backend_env(STATE_DIR)}

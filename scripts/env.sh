@@ -18,10 +18,11 @@
 # mode) are replaced when it is sourced again, so a shell never carries the demo's backend into --real.
 if [ -n "${BASH_SOURCE:-}" ]; then _se_here="${BASH_SOURCE[0]}"; else _se_here="${(%):-%x}"; fi
 _se_root="$(cd "$(dirname "$_se_here")/.." && pwd)"
-if [ ! -x "$_se_root/.tools/bin/pulumi" ] || [ ! -x "$_se_root/.venv/bin/python" ]; then
+_se_tools="${SEARCH_EXTENSIONS_TOOLS:-$_se_root/.tools}"   # another tools folder (CI: the newest CLI's)
+if [ ! -x "$_se_tools/bin/pulumi" ] || [ ! -x "$_se_root/.venv/bin/python" ]; then
   echo "scripts/env.sh: run \`make setup\` in $_se_root first (it builds .tools and .venv)" >&2
 fi
-export PATH="$_se_root/.tools/bin:$_se_root/.venv/bin:$PATH"
+export PATH="$_se_tools/bin:$_se_root/.venv/bin:$PATH"
 export PULUMI_SKIP_UPDATE_CHECK=true
 _se_demo_state="$_se_root/.pulumi-state"
 _se_real_state="${XDG_STATE_HOME:-$HOME/.local/state}/pulumi-search-extensions"
@@ -48,4 +49,4 @@ if [ "${1:-}" = "--real" ]; then
   echo "scripts/env.sh: stacks of real accounts: backend $PULUMI_BACKEND_URL," \
     "passphrase ${PULUMI_CONFIG_PASSPHRASE_FILE:-from PULUMI_CONFIG_PASSPHRASE} (keep a copy of it)" >&2
 fi
-unset _se_here _se_root _se_demo_state _se_real_state _se_state
+unset _se_here _se_root _se_demo_state _se_real_state _se_state _se_tools

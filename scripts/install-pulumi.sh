@@ -6,20 +6,43 @@
 #    run that finds the cached binary at the right version takes well under a second.
 # 3. `pulumi-resource-pulumi-python` (the dynamic-provider launcher) is put beside the CLI, and so is the
 #    Python language host `pulumi-language-python` (+ its exec script) when it can be had: already on PATH,
-#    from the Go module proxy, or built from the source folder named by PULUMI_LANGUAGE_PYTHON_SRC.
-# 4. The YAML language host `pulumi-language-yaml` (optional, for `runtime: yaml` programs) is put beside
+#    from the Go module proxy at the commit of $PULUMI_VERSION, or built from the source folder named by
+#    PULUMI_LANGUAGE_PYTHON_SRC.
+# 4. The Node.js and Go language hosts `pulumi-language-nodejs` / `pulumi-language-go` (optional, for
+#    `runtime: nodejs|go` programs and the official `gen-sdk` generators): already on PATH at a fitting
+#    version, else built from the source folders named by PULUMI_LANGUAGE_NODEJS_SRC / PULUMI_LANGUAGE_GO_SRC.
+# 5. The YAML language host `pulumi-language-yaml` (optional, for `runtime: yaml` programs) is put beside
 #    the CLI: one already on PATH at a fitting version, else built from the Go module proxy at
 #    $PULUMI_YAML_VERSION (about a minute) and cached. When it cannot be had, the script says so and goes on.
 #
-# Usage: scripts/install-pulumi.sh [TOOLS_DIR]    (default: <repo>/.tools)
+# A language host built from a source folder uses the Pulumi libraries of the CLI ($PULUMI_VERSION) when its
+# source compiles against them, else those of the release it was cut from (see build_host_from_src).
+#
+# Usage: [PULUMI_VERSION=v3.x.y] scripts/install-pulumi.sh [TOOLS_DIR]    (default: <repo>/.tools)
+#        scripts/install-pulumi.sh --newest-version    prints the newest CLI the Go module proxy serves
 set -euo pipefail
 
 PULUMI_VERSION="${PULUMI_VERSION:-v3.259.0}"
-# Commit of the v3.259.0 release tag: the language host module has no tags of its own.
-LANGHOST_COMMIT="${LANGHOST_COMMIT:-0ac56e876614}"
 # github.com/pulumi/pulumi-yaml: the version the Go module proxy serves here; it works with the CLI above.
 PULUMI_YAML_VERSION="${PULUMI_YAML_VERSION:-v1.25.0}"
+# The newest release checked by hand here: what --newest-version says when the Go module proxy cannot be asked.
+PULUMI_NEWEST_FALLBACK="${PULUMI_NEWEST_FALLBACK:-v3.277.0}"
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+if [[ "${1:-}" == "--newest-version" ]]; then
+  # The newest CLI release the Go module proxy serves (its `@latest`: the highest version without a
+  # pre-release suffix). CI builds it beside the pinned one and runs the end-to-end tests against it.
+  if newest="$(cd "${TMPDIR:-/tmp}" && GOFLAGS=-mod=mod timeout 120 go list -m -f '{{.Version}}' \
+        github.com/pulumi/pulumi/pkg/v3@latest 2>/dev/null)" && [[ "$newest" =~ ^v3\.[0-9]+\.[0-9]+$ ]]; then
+    printf '%s\n' "$newest"
+  else
+    printf '[install-pulumi] the Go module proxy did not say which pulumi is the newest; using %s (PULUMI_NEWEST_FALLBACK)\n' \
+      "$PULUMI_NEWEST_FALLBACK" >&2
+    printf '%s\n' "$PULUMI_NEWEST_FALLBACK"
+  fi
+  exit 0
+fi
+
 TOOLS_DIR="${1:-$REPO_ROOT/.tools}"
 BIN="$TOOLS_DIR/bin"
 BUILD="$TOOLS_DIR/build"
@@ -102,28 +125,86 @@ LAUNCH
   say "installed $BIN/pulumi-resource-pulumi-python"
 fi
 
+# --- language hosts built from a source folder ---------------------------------------------------
+# Pulumi's language hosts are Go programs of the pulumi/pulumi repository. The Go module proxy serves
+# the libraries they use (pkg/v3, sdk/v3), not always their own modules; a source folder (the host's
+# package, with a go.mod that requires pkg/v3 and sdk/v3 at the release it was cut from) is built from a
+# writable copy. For a CLI of another release, the copy is first moved to pkg/v3 and sdk/v3 at
+# $PULUMI_VERSION, so that the host runs the CLI's own Pulumi libraries (its code generator included);
+# when that does not compile, the source is built at its own release, and the script says so.
+src_release() { sed -n 's#^[[:space:]]*github.com/pulumi/pulumi/sdk/v3 \(v[0-9][0-9.]*\).*#\1#p' "$1/go.mod" | head -n 1; }
+fresh_copy() { rm -rf "$2" && mkdir -p "$2" && cp -R "$1/." "$2/" && chmod -R u+w "$2"; }
+build_host_from_src() { # $1 name (pulumi-language-nodejs), $2 source folder: builds $BIN/$1, prints its release
+  local name="$1" from="$2" copy="$BUILD/$1-src" log="$TOOLS_DIR/$1.log" release
+  release="$(src_release "$from")"
+  [[ -n "$release" ]] || { say "$from/go.mod requires no github.com/pulumi/pulumi/sdk/v3"; return 1; }
+  fresh_copy "$from" "$copy"
+  : >"$log"
+  if [[ "$release" != "$PULUMI_VERSION" ]]; then
+    if (cd "$copy" && GOFLAGS=-mod=mod go get "github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION" \
+          "github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION") >>"$log" 2>&1; then
+      release="$PULUMI_VERSION"
+    else
+      say "$name: the source of $release cannot move to pulumi $PULUMI_VERSION (see $log); building it at $release"
+      touch "$TOOLS_DIR/$name-$PULUMI_VERSION.does-not-compile"
+      fresh_copy "$from" "$copy"
+    fi
+  fi
+  # Built aside, then moved in: a tools folder may be shared, and no one must see half a file.
+  if ! (cd "$copy" && GOFLAGS=-mod=mod go build -trimpath -o "$BIN/.$name.new" \
+          -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$release" .) >>"$log" 2>&1; then
+    [[ "$release" == "$PULUMI_VERSION" && "$(src_release "$from")" != "$PULUMI_VERSION" ]] || return 1
+    release="$(src_release "$from")"
+    say "$name: the source does not compile against pulumi $PULUMI_VERSION (see $log); building it at $release"
+    touch "$TOOLS_DIR/$name-$PULUMI_VERSION.does-not-compile"
+    fresh_copy "$from" "$copy"
+    (cd "$copy" && GOFLAGS=-mod=mod go build -trimpath -o "$BIN/.$name.new" \
+        -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$release" .) >>"$log" 2>&1 || return 1
+  fi
+  mv -f "$BIN/.$name.new" "$BIN/$name"
+  printf '%s\n' "$release"
+}
+host_fits() { [[ -x "$1" ]] && have="$("$1" -version 2>/dev/null | tr -d 'v[:space:]')" && [[ -n "$have" ]] && fits "$have"; }
+built_at_its_own_release() { # $1 name, $2 source folder: the host built here from it at its own release,
+  # its source known not to compile against $PULUMI_VERSION (the build left a marker): kept as it is
+  [[ -n "$2" && -f "$TOOLS_DIR/$1-$PULUMI_VERSION.does-not-compile" && -x "$BIN/$1" && -f "$2/go.mod" ]] \
+    && have="$("$BIN/$1" -version 2>/dev/null | tr -d '[:space:]')" && [[ "$have" == "$(src_release "$2")" ]]
+}
+on_path() { # $1 name: the one on PATH outside $BIN, if any
+  local found
+  found="$(PATH="${PATH//$BIN:/}" command -v "$1" 2>/dev/null)" && [[ "$found" != "$BIN/$1" ]] && printf '%s\n' "$found"
+}
+
 # --- the Python language host (optional: the Automation API needs none) --------------------------
 # Needed for plain `pulumi preview` / `pulumi up` in a folder whose Pulumi.yaml says `runtime: python`.
-# Tried in order: one on PATH at a fitting version; the Go module proxy; a source folder named by
-# PULUMI_LANGUAGE_PYTHON_SRC (Pulumi's sdk/python/cmd/pulumi-language-python at the CLI's tag, with a go.mod
-# that requires pkg/v3 and sdk/v3 at $PULUMI_VERSION), built from a writable copy.
+# Tried in order: one on PATH at a fitting version; the Go module proxy, at the commit of $PULUMI_VERSION's
+# tag; a source folder named by PULUMI_LANGUAGE_PYTHON_SRC (Pulumi's sdk/python/cmd/pulumi-language-python
+# with its pulumi-language-python-exec and a go.mod), built as above.
 LANGHOST_LOG="$TOOLS_DIR/language-host.log"
-LANGHOST_MISSING="$TOOLS_DIR/language-host.unavailable"   # the proxy refused it once: not asked again
-langhost_fits() { [[ -x "$1" ]] && have="$("$1" -version 2>/dev/null | tr -d 'v[:space:]')" && [[ -n "$have" ]] && fits "$have"; }
+known_commit() { # the tags checked here; elsewhere the proxy's Origin gives it
+  case "$1" in
+    v3.259.0) echo 0ac56e876614 ;;
+  esac
+}
+langhost_commit() { # the commit of $PULUMI_VERSION's tag: the host's module has no tags of its own
+  if [[ -n "${LANGHOST_COMMIT:-}" ]]; then echo "$LANGHOST_COMMIT"; return 0; fi
+  local origin # proxy.golang.org names the commit a version was made from; a mirror may not
+  origin="$(cd "$BUILD" && GOFLAGS=-mod=mod go mod download -json "github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION" 2>/dev/null \
+    | python3 -c 'import json,sys; print(((json.load(sys.stdin).get("Origin") or {}).get("Hash") or "")[:12])' 2>/dev/null)" || origin=""
+  if [[ -n "$origin" ]]; then echo "$origin"; else known_commit "$PULUMI_VERSION"; fi
+}
 exec_script_beside() { # the host runs pulumi-language-python-exec from its own folder
   local from="$1"
   if [[ -f "$from" ]]; then install -m 0755 "$from" "$BIN/pulumi-language-python-exec"; return 0; fi
   ensure_sdk_dir && [[ -f "$sdk_dir/python/dist/pulumi-language-python-exec" ]] \
     && install -m 0755 "$sdk_dir/python/dist/pulumi-language-python-exec" "$BIN/pulumi-language-python-exec"
 }
-build_langhost_from() { # $1: a Go module folder holding main.go; builds into $BIN
-  GOFLAGS=-mod=mod go build -trimpath -o "$BIN/pulumi-language-python" \
-    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" "${2:-.}"
-}
 
-if langhost_fits "$BIN/pulumi-language-python" && [[ -x "$BIN/pulumi-language-python-exec" ]]; then
+if { host_fits "$BIN/pulumi-language-python" \
+     || built_at_its_own_release pulumi-language-python "${PULUMI_LANGUAGE_PYTHON_SRC:-}"; } \
+   && [[ -x "$BIN/pulumi-language-python-exec" ]]; then
   say "pulumi-language-python $have already in $BIN (cached)"
-elif system_host="$(PATH="${PATH//$BIN:/}" command -v pulumi-language-python 2>/dev/null)" && langhost_fits "$system_host" \
+elif system_host="$(on_path pulumi-language-python)" && host_fits "$system_host" \
      && [[ -x "$(dirname "$system_host")/pulumi-language-python-exec" ]]; then
   say "using pulumi-language-python $have found at $system_host"
   ln -sf "$system_host" "$BIN/pulumi-language-python"
@@ -132,10 +213,16 @@ else
   rm -f "$BIN/pulumi-language-python" "$BIN/pulumi-language-python-exec"
   : >"$LANGHOST_LOG"
   built=""
+  commit=""
   if ! command -v go >/dev/null 2>&1; then
     say "pulumi-language-python: no Go toolchain to build it with"
-  elif [[ ! -f "$LANGHOST_MISSING" ]]; then
-    say "trying the Go module proxy for pulumi-language-python@$LANGHOST_COMMIT"
+  elif ! commit="$(langhost_commit)" || [[ -z "$commit" ]]; then
+    say "pulumi-language-python: the commit of pulumi $PULUMI_VERSION is not known here (the Go module proxy names none;"
+    say "  set LANGHOST_COMMIT to ask the proxy for the host at that commit)"
+  elif [[ -f "$TOOLS_DIR/language-host-$commit.unavailable" ]]; then
+    say "pulumi-language-python@$commit: the Go module proxy refused it before (see $LANGHOST_LOG)"
+  else
+    say "trying the Go module proxy for pulumi-language-python@$commit (the commit of $PULUMI_VERSION)"
     lmod="$BUILD/langhost"
     rm -rf "$lmod" && mkdir -p "$lmod"
     cat >"$lmod/go.mod" <<GOMOD
@@ -146,13 +233,15 @@ go 1.23
 replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
 GOMOD
     if (cd "$lmod" \
-        && go get "github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3@$LANGHOST_COMMIT" \
+        && go get "github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3@$commit" \
                   "github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION" "github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION" \
-        && build_langhost_from "$lmod" github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3) >>"$LANGHOST_LOG" 2>&1 \
+        && GOFLAGS=-mod=mod go build -trimpath -o "$BIN/pulumi-language-python" \
+             -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
+             github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3) >>"$LANGHOST_LOG" 2>&1 \
        && exec_script_beside ""; then
       built="the Go module proxy"
     else
-      touch "$LANGHOST_MISSING"
+      touch "$TOOLS_DIR/language-host-$commit.unavailable"   # not asked again for this commit
       say "the Go module proxy does not serve it (evidence in $LANGHOST_LOG)"
     fi
   fi
@@ -160,14 +249,12 @@ GOMOD
     [[ -f "$PULUMI_LANGUAGE_PYTHON_SRC/main.go" && -f "$PULUMI_LANGUAGE_PYTHON_SRC/go.mod" ]] \
       || die "PULUMI_LANGUAGE_PYTHON_SRC=$PULUMI_LANGUAGE_PYTHON_SRC holds no main.go and go.mod of pulumi-language-python"
     say "building pulumi-language-python from $PULUMI_LANGUAGE_PYTHON_SRC (about 80 s the first time)"
-    src="$BUILD/langhost-src"
-    rm -rf "$src" && mkdir -p "$src" && cp -R "$PULUMI_LANGUAGE_PYTHON_SRC/." "$src/" && chmod -R u+w "$src"
-    if (cd "$src" && build_langhost_from "$src") >>"$LANGHOST_LOG" 2>&1 \
-       && exec_script_beside "$src/pulumi-language-python-exec"; then
-      built="$PULUMI_LANGUAGE_PYTHON_SRC"
+    if release="$(build_host_from_src pulumi-language-python "$PULUMI_LANGUAGE_PYTHON_SRC")" \
+       && exec_script_beside "$PULUMI_LANGUAGE_PYTHON_SRC/pulumi-language-python-exec"; then
+      built="$PULUMI_LANGUAGE_PYTHON_SRC (pulumi libraries $release)"
     else
-      tail -n 20 "$LANGHOST_LOG" >&2
-      die "go build of pulumi-language-python from $PULUMI_LANGUAGE_PYTHON_SRC failed (full log: $LANGHOST_LOG)"
+      tail -n 20 "$TOOLS_DIR/pulumi-language-python.log" >&2
+      die "go build of pulumi-language-python from $PULUMI_LANGUAGE_PYTHON_SRC failed (full log: $TOOLS_DIR/pulumi-language-python.log)"
     fi
   fi
   if [[ -n "$built" ]]; then
@@ -178,6 +265,39 @@ GOMOD
     say "  run programs through the Automation API instead. To build it, set PULUMI_LANGUAGE_PYTHON_SRC to its source."
   fi
 fi
+
+# --- the Node.js and Go language hosts (optional: only `runtime: nodejs` / `runtime: go` programs need them)
+# With them beside the CLI, plain `pulumi up` runs TypeScript and Go programs, and `pulumi package gen-sdk
+# --language nodejs|go` uses Pulumi's official generators. Tried in order: the one already here, one on PATH
+# at a fitting version (an official Pulumi install has both), a build from the source folder that
+# PULUMI_LANGUAGE_NODEJS_SRC / PULUMI_LANGUAGE_GO_SRC names (Pulumi's sdk/nodejs/cmd/pulumi-language-nodejs
+# and sdk/go/pulumi-language-go, each with a go.mod; a few seconds to a minute). Without them the script
+# says so and goes on: only the tests of such programs skip, naming what to install.
+for language in nodejs go; do
+  name="pulumi-language-$language"
+  src_var="PULUMI_LANGUAGE_${language^^}_SRC"
+  src="${!src_var:-}"
+  if host_fits "$BIN/$name" || built_at_its_own_release "$name" "$src"; then
+    say "$name $have already in $BIN (cached)"
+  elif system_host="$(on_path "$name")" && host_fits "$system_host"; then
+    say "using $name $have found at $system_host"
+    ln -sf "$system_host" "$BIN/$name"
+  elif [[ -z "$src" ]]; then
+    say "$name is not available (only \`runtime: $language\` programs need it): put an official Pulumi install on"
+    say "  PATH, or set $src_var to its source folder"
+  elif ! command -v go >/dev/null 2>&1; then
+    say "$name is not available (no Go toolchain to build it from $src): only \`runtime: $language\` programs need it"
+  else
+    [[ -f "$src/main.go" && -f "$src/go.mod" ]] || die "$src_var=$src holds no main.go and go.mod of $name"
+    say "building $name from $src"
+    if release="$(build_host_from_src "$name" "$src")"; then
+      say "built $BIN/$name (pulumi libraries $release)"
+    else
+      tail -n 20 "$TOOLS_DIR/$name.log" >&2
+      die "go build of $name from $src failed (full log: $TOOLS_DIR/$name.log)"
+    fi
+  fi
+done
 
 # --- the YAML language host (optional: only `runtime: yaml` programs need it) --------------------
 # Tried in order: the one already here, one on PATH at a fitting version, a build from the Go module

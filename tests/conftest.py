@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +14,7 @@ import pytest
 from pulumi.dynamic.config import Config
 
 from pulumi_search_extensions._settings import remember_stack_config
+from support.stacks import TOOLS_BIN
 from support.toolchain import YAML_HOST_HINT, find_language_host, find_yaml_host
 
 pytest_plugins = ("support.pulumi_fixtures",)
@@ -29,8 +31,6 @@ def emulator() -> Iterator[EmulatorHandle]:
     with run_emulator() as handle:
         yield handle
 
-
-TOOLS_BIN = Path(__file__).resolve().parents[1] / ".tools" / "bin"
 
 NO_LANGUAGE_HOST = (
     "needs Pulumi's Python language host (pulumi-language-python) beside the CLI: run "
@@ -60,6 +60,46 @@ NO_YAML_HOST = f"needs Pulumi's YAML language host (pulumi-language-yaml) beside
 def yaml_language_host() -> Path:
     """The YAML language host that plain `pulumi` in a `runtime: yaml` folder needs; skips without it."""
     return _found_or_skip(find_yaml_host(TOOLS_BIN), NO_YAML_HOST)
+
+
+def _host_beside_the_cli_or_on_path(name: str) -> Path | None:
+    """`name` in the tools folder, else on PATH (where the CLI looks for a language host), or None."""
+    for folder in (TOOLS_BIN, *(Path(p) for p in os.environ.get("PATH", "").split(os.pathsep) if p)):
+        if (folder / name).is_file() and os.access(folder / name, os.X_OK):
+            return folder / name
+    return None
+
+
+NO_NODEJS_HOST = (
+    "needs Pulumi's Node.js language host (pulumi-language-nodejs) beside the CLI or on PATH: run "
+    "`PULUMI_LANGUAGE_NODEJS_SRC=<its source folder> scripts/install-pulumi.sh` or put an official Pulumi "
+    "install on PATH"
+)
+NO_GO_HOST = (
+    "needs Pulumi's Go language host (pulumi-language-go) beside the CLI or on PATH: run "
+    "`PULUMI_LANGUAGE_GO_SRC=<its source folder> scripts/install-pulumi.sh` or put an official Pulumi install on PATH"
+)
+
+
+@pytest.fixture(scope="session")
+def nodejs_language_host() -> Path:
+    """The Node.js language host that plain `pulumi` in a `runtime: nodejs` folder needs; skips without it."""
+    return _found_or_skip(_host_beside_the_cli_or_on_path("pulumi-language-nodejs"), NO_NODEJS_HOST)
+
+
+@pytest.fixture(scope="session")
+def go_language_host() -> Path:
+    """The Go language host that plain `pulumi` in a `runtime: go` folder needs; skips without it."""
+    return _found_or_skip(_host_beside_the_cli_or_on_path("pulumi-language-go"), NO_GO_HOST)
+
+
+def pytest_report_header() -> str:
+    """Which Pulumi CLI the end-to-end tests drive (CI runs them with the pinned one and the newest)."""
+    cli = TOOLS_BIN / "pulumi"
+    if not os.access(cli, os.X_OK):
+        return f"pulumi CLI: none in {TOOLS_BIN}"
+    version = subprocess.run([str(cli), "version"], capture_output=True, text=True, check=False, timeout=60)
+    return f"pulumi CLI: {version.stdout.strip() or version.stderr.strip()} ({cli})"
 
 
 @pytest.fixture

@@ -21,13 +21,13 @@ from pathlib import Path
 import pytest
 
 from pulumi_search_extensions.emulator import EmulatorHandle
+from support.stacks import TOOLS_BIN
 from support.toolchain import find_pulumi
 
 # Building the wheel takes a while and the user's project needs the CLI: `make e2e`, not `make unit`.
 pytestmark = pytest.mark.e2e
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-TOOLS_BIN = REPO_ROOT / ".tools" / "bin"
 BUNDLE = REPO_ROOT / "examples" / "assets" / "synonyms-bundle.zip"
 
 USER_PROGRAM = '''\

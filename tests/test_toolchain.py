@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -56,3 +59,55 @@ def test_the_install_hint_names_the_version_the_install_script_builds() -> None:
     assert built == YAML_HOST_VERSION
     assert f"github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@{built}" in YAML_HOST_HINT
     assert "scripts/install-pulumi.sh" in YAML_HOST_HINT
+
+
+def test_the_tests_use_the_tools_folder_search_extensions_tools_names_else_the_repositorys(tmp_path: Path) -> None:
+    code = "import sys; sys.path.insert(0, 'tests'); from support.stacks import TOOLS_BIN; print(TOOLS_BIN)"
+
+    def tools_bin(env: dict[str, str]) -> str:
+        ran = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+        assert ran.returncode == 0, ran.stderr
+        return ran.stdout.strip()
+
+    others = {k: v for k, v in os.environ.items() if k != "SEARCH_EXTENSIONS_TOOLS"}
+    assert tools_bin(others) == str(REPO_ROOT / ".tools" / "bin")
+    assert tools_bin({**others, "SEARCH_EXTENSIONS_TOOLS": str(tmp_path / "newest")}) == str(
+        tmp_path / "newest" / "bin"
+    )
+
+
+def test_the_newest_cli_without_the_go_module_proxy_is_the_fallback_and_the_script_says_so() -> None:
+    go = shutil.which("go")
+    if go is None:
+        pytest.skip("needs Go on PATH (https://go.dev/doc/install): the script asks the Go module proxy with it")
+    script = (REPO_ROOT / "scripts" / "install-pulumi.sh").read_text()
+    [fallback] = re.findall(
+        r'^PULUMI_NEWEST_FALLBACK="\$\{PULUMI_NEWEST_FALLBACK:-(v[0-9.]+)\}"$', script, re.MULTILINE
+    )
+    env = {**os.environ, "GOPROXY": "off", "GOFLAGS": "-mod=mod"}
+    env.pop("PULUMI_NEWEST_FALLBACK", None)
+
+    ran = subprocess.run(
+        ["bash", str(REPO_ROOT / "scripts" / "install-pulumi.sh"), "--newest-version"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+    assert (ran.returncode, ran.stdout) == (0, f"{fallback}\n")
+    assert f"did not say which pulumi is the newest; using {fallback}" in ran.stderr
+
+
+def test_a_claimed_python_not_found_is_skipped_naming_it_and_fails_nothing(tmp_path: Path) -> None:
+    ran = subprocess.run(
+        ["bash", str(REPO_ROOT / "scripts" / "unit-pythons.sh")],
+        env={**os.environ, "PYTHONS": "3.1", "PYENV_ROOT": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert ran.returncode == 0, ran.stderr
+    assert "Python 3.1: not found on this machine, skipped (install it" in ran.stderr
+    assert not (REPO_ROOT / ".venvs" / "py3.1").exists()

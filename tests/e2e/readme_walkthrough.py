@@ -5,12 +5,18 @@ scripts/env.sh`, start the emulator, maybe a file server) and the walkthrough (f
 `pulumi stack rm`). `walkthrough()` finds both and checks that the walkthrough covers the life of a
 stack; `script()` turns it into one bash script with a marker before each command, so the output of each
 step can be told apart.
+
+A walkthrough from an empty folder (the README's TypeScript and Go sections) is spread over headed
+sections: the set-up block under the section's heading, the language's own blocks (commands, and files to
+save, each named by the line before it: "`index.ts`: ..."), then the deployment's block.
+`walkthrough_from_empty_folder()` reads those; a file to save becomes a command that writes it.
 """
 
 from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,24 +61,40 @@ class Walkthrough:
 
 def _bare(command: str) -> str:
     """The command's words, without its trailing `# comment`, joined by single spaces."""
-    return " ".join(shlex.split(command, comments=True))
+    try:
+        return " ".join(shlex.split(command, comments=True))
+    except ValueError:  # a here-document or a file's text: not one of the stack's commands
+        return command
 
 
 def _sh_blocks(markdown: str) -> list[str]:
     return re.findall(r"^```sh\n(.*?)^```", markdown, flags=re.MULTILINE | re.DOTALL)
 
 
+_HEREDOC = re.compile(r"<<-?\s*(['\"]?)(\w+)\1")
+
+
 def _commands(block: str) -> list[str]:
+    """The block's commands: continuation lines joined, a here-document kept with its command."""
     commands: list[str] = []
     pending = ""
+    until = ""  # the end marker of the here-document being read
     for line in block.splitlines():
         pending += line
-        if line.endswith("\\"):
+        if until and line.strip() != until:
             pending += "\n"
             continue
+        if not until:
+            heredoc = _HEREDOC.search(line)
+            if line.endswith("\\") or heredoc:
+                until = heredoc.group(2) if heredoc else ""
+                pending += "\n"
+                continue
+        until = ""
         if pending.strip():
             commands.append(pending)
         pending = ""
+    assert not pending.strip(), f"unfinished command at the end of a block: {pending}"
     return commands
 
 
@@ -86,7 +108,12 @@ def walkthrough(readme: Path) -> Walkthrough:
         f"{readme}: the block before the walkthrough must set the shell up with `{SETUP_LINE}`"
     )
     found = Walkthrough(setup=blocks[run - 1], commands=_commands(blocks[run]))
-    # The life of a stack, in order: the commands every walkthrough must give.
+    _check_the_life_of_a_stack(found, readme)
+    return found
+
+
+def _check_the_life_of_a_stack(found: Walkthrough, readme: Path) -> None:
+    """The commands every walkthrough must give, in order."""
     position = 0
     for command in (
         "pulumi stack init dev",
@@ -100,15 +127,75 @@ def walkthrough(readme: Path) -> Walkthrough:
     assert any(_bare(c).startswith("pulumi config set --secret ") for c in found.commands), (
         f"{readme}: the walkthrough sets no secret with `pulumi config set --secret`"
     )
+
+
+@dataclass(frozen=True)
+class Block:
+    """A fenced block of a README: its language, its text, and the file it is saved as (when the paragraph
+    before it starts with the file's name and ends with a colon: "`index.ts`: ... :")."""
+
+    language: str
+    text: str
+    file: str | None
+
+
+_FENCED = re.compile(r"^```(\w*)\n(.*?)^```", flags=re.MULTILINE | re.DOTALL)
+_FILE_NAME = re.compile(r"^`([^`/ ]+)`.*:$", flags=re.DOTALL)
+
+
+def blocks_under(markdown: str, heading: str) -> list[Block]:
+    """The fenced blocks of the section headed `heading` (any level), up to the next heading of its level or
+    a higher one (its subsections included)."""
+    match = re.search(rf"^(#+) {re.escape(heading)}\n", markdown, flags=re.MULTILINE)
+    assert match, f"no section headed `{heading}`"
+    level = len(match.group(1))
+    end = re.compile(rf"^#{{1,{level}}} ", flags=re.MULTILINE).search(markdown, match.end())
+    section = markdown[match.end() : end.start() if end else len(markdown)]
+    blocks = []
+    for fenced in _FENCED.finditer(section):
+        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", section[: fenced.start()]) if p.strip()]
+        named = _FILE_NAME.match(paragraphs[-1]) if paragraphs else None
+        blocks.append(Block(fenced.group(1), fenced.group(2), named.group(1) if named else None))
+    return blocks
+
+
+def _typed(block: Block, where: str) -> list[str]:
+    """What a user types for a block: its commands, or, for a file, a command that saves it."""
+    if block.file is not None:
+        assert "__README_FILE__" not in block.text
+        return [f"cat > {shlex.quote(block.file)} <<'__README_FILE__'\n{block.text}__README_FILE__"]
+    assert block.language == "sh", f"{where}: a `{block.language}` block that names no file to save it as"
+    return _commands(block.text)
+
+
+def walkthrough_from_empty_folder(readme: Path, section: str, language: str, deployment: str) -> Walkthrough:
+    """The set-up block under `section`, then every block under the heading `language` and under `deployment`
+    as commands; fails naming what the README lacks."""
+    markdown = readme.read_text(encoding="utf-8")
+    setup = blocks_under(markdown, section)[0]
+    assert setup.language == "sh" and SETUP_LINE in setup.text, (
+        f"{readme}: the first block of `{section}` must set the shell up with `{SETUP_LINE}`"
+    )
+    commands = [command for block in blocks_under(markdown, language) for command in _typed(block, language)]
+    commands += [command for block in blocks_under(markdown, deployment) for command in _typed(block, deployment)]
+    found = Walkthrough(setup=setup.text, commands=commands)
+    _check_the_life_of_a_stack(found, readme)
     return found
 
 
-def script(found: Walkthrough, *, emulator_url: str, files_url: str) -> str:
-    """One bash script: the set-up of the shell, then every command after its step marker."""
+def script(
+    found: Walkthrough, *, emulator_url: str, files_url: str, after_steps: Mapping[int, str] | None = None
+) -> str:
+    """One bash script: the set-up of the shell, then every command after its step marker.
+
+    `after_steps` adds the test's own command after a step (e.g. a look at what the emulator holds then).
+    """
     lines = ["set -euo pipefail", SETUP_LINE, _CONFIRMING_PULUMI]
     for step, command in enumerate(found.commands):
         lines.append(f"echo '{STEP_MARKER.format(step)}'")
         lines.append(command.replace(EMULATOR_URL, emulator_url).replace(FILES_URL, files_url))
+        if after_steps and step in after_steps:
+            lines.append(after_steps[step])
     return "\n".join(lines) + "\n"
 
 

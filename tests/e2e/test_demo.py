@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from support.stacks import TOOLS_BIN
 from support.toolchain import find_language_host
 
 pytestmark = pytest.mark.e2e
@@ -73,7 +74,7 @@ def refused(action: str, env: dict[str, str]) -> str:
 def test_demo_creates_three_extensions_then_reports_no_changes_then_destroys(demo_env: dict[str, str]) -> None:
     first = demo("up", demo_env)
     # Plain `pulumi up` in the repository root when the language host is there, else the Automation API.
-    if find_language_host(REPO_ROOT / ".tools" / "bin") is not None:
+    if find_language_host(TOOLS_BIN) is not None:
         assert f"running `pulumi up` in {REPO_ROOT} (stack {demo_env['DEMO_STACK']})" in first, first
     else:
         assert "no Python language host (pulumi-language-python): running the program through the Automation" in first

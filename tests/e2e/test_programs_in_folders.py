@@ -13,8 +13,6 @@ YAML example); without it they skip and say how to get it. The Automation API te
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +25,8 @@ from support.servers import serve_directory
 from support.stacks import REPO_ROOT
 
 from .readme_walkthrough import script, step_outputs, walkthrough
+from .user_shell import left_on_the_service, user_env
+from .user_shell import user_checkout as make_user_checkout
 
 pytestmark = pytest.mark.e2e
 
@@ -39,16 +39,7 @@ PROGRAMS = {
 @pytest.fixture
 def user_checkout(tmp_path: Path) -> Path:
     """What a user's clone holds for running programs: the programs, env.sh, and the built .venv/.tools."""
-    checkout = tmp_path / "checkout"
-    checkout.mkdir()
-    shutil.copytree(REPO_ROOT / "examples", checkout / "examples")
-    (checkout / "scripts").mkdir()
-    shutil.copy2(REPO_ROOT / "scripts" / "env.sh", checkout / "scripts" / "env.sh")
-    for name in ("Pulumi.yaml", "__main__.py", "README.md"):
-        shutil.copy2(REPO_ROOT / name, checkout / name)
-    for built in (".venv", ".tools"):
-        (checkout / built).symlink_to(REPO_ROOT / built)
-    return checkout
+    return make_user_checkout(tmp_path)
 
 
 @pytest.fixture
@@ -56,34 +47,6 @@ def files_url(user_checkout: Path) -> Iterator[str]:
     """`examples/assets` over HTTP on loopback: the file server a README starts on port 8000."""
     with serve_directory(user_checkout / "examples" / "assets") as url:
         yield url
-
-
-def user_env(state: Path) -> dict[str, str]:
-    """A user's shell: none of our settings, a private backend, passphrase and Pulumi home."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("PULUMI_", "COVEO_", "EC_"))}
-    (state / "backend").mkdir(parents=True)
-    passphrase = state / "passphrase"
-    passphrase.write_text("folder-test-passphrase")
-    passphrase.chmod(0o600)
-    env.update(
-        PULUMI_BACKEND_URL=(state / "backend").as_uri(),
-        PULUMI_CONFIG_PASSPHRASE_FILE=str(passphrase),
-        PULUMI_HOME=str(state / "home"),
-    )
-    return env
-
-
-def left_on_the_service(emulator: EmulatorHandle) -> list[str]:
-    """What the emulator still holds that a program made: extensions, and sources that run any."""
-    dump = emulator.admin.dump()
-    left = [f"elastic extension {e['id']}" for e in dump["elastic"]["extensions"]]
-    for organization, held in dump["coveo"].items():
-        left += [f"coveo extension {e['id']} in {organization}" for e in held["extensions"]]
-        for source in held["sources"]:
-            stages = source["extensions"].get("common", {})
-            if any(stages.get(stage) for stage in ("preConversionExtensions", "postConversionExtensions")):
-                left.append(f"the extension map of source {source['id']}")
-    return left
 
 
 def runtime_of(program: str) -> str:

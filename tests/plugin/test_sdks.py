@@ -27,8 +27,6 @@ NODE_TYPES = "@types/node@20.19.43"
 """Pinned so that a new compiler or Node typing cannot break the test; `@pulumi/pulumi` comes from the
 generated package.json's range, as a user's install would resolve it."""
 
-PULUMI_GO_SDK = "v3.259.0"
-"""The Pulumi Go SDK the CLI is built from (scripts/install-pulumi.sh), hence already in the module cache."""
 
 NO_NODE = "needs Node.js and npm on PATH (https://nodejs.org or the OS packages `nodejs` and `npm`)"
 NO_GO = "needs Go >= 1.25 on PATH (https://go.dev/doc/install or the OS package `golang`)"
@@ -167,13 +165,16 @@ def test_the_go_sdk_and_a_program_using_it_build(tmp_path: Path, plugins: Path) 
         pytest.skip(NO_GO)
     out = tmp_path / "sdk"
     sdk = gen_sdk("go", out, language_plugins("go", plugins), tmp_path / "home")
+    # The generated code needs the Pulumi Go SDK of its generator (v3.277.0's calls `ctx.ExistsResource`, which
+    # v3.259.0 lacks): the CLI's release, which scripts/install-pulumi.sh built, hence in the module cache.
+    pulumi_go_sdk = run([str(pulumi_cli()), "version"], cwd=tmp_path).strip()
 
     # The generated packages live at `<module>/go/<name>` of the import base path: that module, here at `out`.
     base = package_schema()["language"]["go"]["importBasePath"]
     module, _, package_dir = base.rpartition("/go/")
     assert (sdk / package_dir / "coveo" / "extension.go").is_file()
     (out / "go.mod").write_text(
-        f"module {module}\n\ngo 1.25\n\nrequire github.com/pulumi/pulumi/sdk/v3 {PULUMI_GO_SDK}\n"
+        f"module {module}\n\ngo 1.25\n\nrequire github.com/pulumi/pulumi/sdk/v3 {pulumi_go_sdk}\n"
     )
 
     program = tmp_path / "program"
@@ -186,7 +187,7 @@ def test_the_go_sdk_and_a_program_using_it_build(tmp_path: Path, plugins: Path) 
             go 1.25
 
             require (
-            \tgithub.com/pulumi/pulumi/sdk/v3 {PULUMI_GO_SDK}
+            \tgithub.com/pulumi/pulumi/sdk/v3 {pulumi_go_sdk}
             \t{module} v0.0.0
             )
 

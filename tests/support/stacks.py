@@ -7,6 +7,7 @@ so it must work from a user's fresh clone with only the package and its `emulato
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -20,8 +21,12 @@ if TYPE_CHECKING:
     from pulumi_search_extensions.emulator import EmulatorHandle
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-TOOLS_BIN = REPO_ROOT / ".tools" / "bin"
-"""Where `scripts/install-pulumi.sh` puts the CLI and the dynamic-provider launcher."""
+TOOLS_ENV = "SEARCH_EXTENSIONS_TOOLS"
+"""Names another tools folder than `<repo>/.tools`: CI runs the end-to-end tests a second time with the newest
+Pulumi CLI, which `PULUMI_VERSION=... scripts/install-pulumi.sh .tools-latest` built there."""
+TOOLS_DIR = Path(os.environ.get(TOOLS_ENV) or REPO_ROOT / ".tools").absolute()
+TOOLS_BIN = TOOLS_DIR / "bin"
+"""Where `scripts/install-pulumi.sh` puts the CLI, its language hosts and the dynamic-provider launcher."""
 
 
 PATIENT_RETRIES = {
