@@ -223,6 +223,21 @@ def test_clear_then_add_allowed_leaves_one_allowed_group() -> None:
     assert len(permissions) == 1
     assert permissions[0]["allowed"] is True
     assert permissions[0]["identityType"] == "GROUP"
+
+
+def test_add_denied_adds_a_denied_identity_after_the_allowed_ones() -> None:
+    script = (
+        "document.add_allowed('*@mycompany.com', 'group', 'Email Security Provider')\n"
+        "document.add_denied('intern@mycompany.com', 'user', 'Email Security Provider', {'reason': 'contract'})\n"
+    )
+    report = run_extension(script, {})
+    permissions = [
+        p for level in report["document"]["permissions"] for s in level["permissionSets"] for p in s["permissions"]
+    ]
+    assert [(p["allowed"], p["identityType"], p["identity"]) for p in permissions] == [
+        (True, "GROUP", "*@mycompany.com"),
+        (False, "USER", "intern@mycompany.com"),
+    ]
     assert permissions[0]["identity"] == "*@mycompany.com"
 
 

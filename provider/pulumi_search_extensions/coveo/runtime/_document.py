@@ -15,6 +15,7 @@ import io
 import lzma
 import zlib
 from collections.abc import Callable, Iterable, Mapping
+from functools import partialmethod
 from typing import Any
 
 STAGE_ORIGINS = {"pre_conversion": ("crawler",), "post_conversion": ("crawler", "converter", "mapping")}
@@ -396,29 +397,26 @@ class Document:
             levels[-1].permission_sets.append(_PermissionSet("", False))
         return levels[-1].permission_sets[-1]
 
-    def add_allowed(
+    def _add_permission(
         self,
+        which: str,
         identity: str,
         identity_type: str,
         security_provider: str,
         additional_info: Mapping[str, str] | None = None,
     ) -> None:
-        """Allows an identity (in the last permission set; one level with one set when there is none)."""
-        self._last_set().allowed_permissions.append(
-            _Permission(identity, identity_type, security_provider, additional_info)
+        permission = _Permission(identity, identity_type, security_provider, additional_info)
+        permission_set = self._last_set()
+        (permission_set.allowed_permissions if which == "allowed" else permission_set.denied_permissions).append(
+            permission
         )
 
-    def add_denied(
-        self,
-        identity: str,
-        identity_type: str,
-        security_provider: str,
-        additional_info: Mapping[str, str] | None = None,
-    ) -> None:
-        """Denies an identity (in the last permission set; one level with one set when there is none)."""
-        self._last_set().denied_permissions.append(
-            _Permission(identity, identity_type, security_provider, additional_info)
-        )
+    add_allowed = partialmethod(_add_permission, "allowed")
+    """`add_allowed(identity, identity_type, security_provider, additional_info=None)`: allows an identity (in the
+    last permission set; one level with one set when there is none)."""
+
+    add_denied = partialmethod(_add_permission, "denied")
+    """`add_denied(...)`, the same arguments: denies an identity, likewise."""
 
     # -- the result --------------------------------------------------------------------------------
 
