@@ -164,101 +164,63 @@ class CoveoExtension(pulumi.dynamic.Resource, module="coveo", name="Extension"):
         """
         return self.id
 
-    @property
-    def version_id(self) -> pulumi.Output[str]:
-        """The id of the current script version (a new one each time the script changes)."""
-        return pulumi.get(self, "version_id")  # type: ignore[no-any-return]
+    version_id: pulumi.Output[str]
+    """The id of the current script version (a new one each time the script changes)."""
 
-    @property
-    def name(self) -> pulumi.Output[str]:
-        """The extension's name as stored by Coveo."""
-        return pulumi.get(self, "name")  # type: ignore[no-any-return]
+    name: pulumi.Output[str]
+    """The extension's name as stored by Coveo."""
 
-    @property
-    def description(self) -> pulumi.Output[str]:
-        """The description as stored by Coveo."""
-        return pulumi.get(self, "description")  # type: ignore[no-any-return]
+    description: pulumi.Output[str]
+    """The description as stored by Coveo."""
 
-    @property
-    def content(self) -> pulumi.Output[str | None]:
-        """The script as the program declared it in `content` (None with `script_path`). The outputs keep no
-        copy of the script: `content_sha256` is the hash of the one Coveo stores."""
-        return pulumi.get(self, "content")  # type: ignore[no-any-return]
+    content: pulumi.Output[str | None]
+    """The script as the program declared it in `content` (None with `script_path`). The outputs keep no
+    copy of the script: `content_sha256` is the hash of the one Coveo stores."""
 
-    @property
-    def script_path(self) -> pulumi.Output[str | None]:
-        """The path of the script file as recorded (relative to the project's folder when the file is in it)."""
-        return pulumi.get(self, "script_path")  # type: ignore[no-any-return]
+    script_path: pulumi.Output[str | None]
+    """The path of the script file as recorded (relative to the project's folder when the file is in it)."""
 
-    @property
-    def content_sha256(self) -> pulumi.Output[str]:
-        """Hex SHA-256 of the script's UTF-8 text as Coveo stores it: what refresh and diff compare."""
-        return pulumi.get(self, "content_sha256")  # type: ignore[no-any-return]
+    content_sha256: pulumi.Output[str]
+    """Hex SHA-256 of the script's UTF-8 text as Coveo stores it: what refresh and diff compare."""
 
-    @property
-    def required_data_streams(self) -> pulumi.Output[list[str]]:
-        """The required data streams as stored by Coveo, sorted."""
-        return pulumi.get(self, "required_data_streams")  # type: ignore[no-any-return]
+    required_data_streams: pulumi.Output[list[str]]
+    """The required data streams as stored by Coveo, sorted."""
 
-    @property
-    def enabled(self) -> pulumi.Output[bool]:
-        """Whether the extension runs, as stored by Coveo."""
-        return pulumi.get(self, "enabled")  # type: ignore[no-any-return]
+    enabled: pulumi.Output[bool]
+    """Whether the extension runs, as stored by Coveo."""
 
-    @property
-    def api_version(self) -> pulumi.Output[str]:
-        """The extension API version as stored by Coveo."""
-        return pulumi.get(self, "api_version")  # type: ignore[no-any-return]
+    api_version: pulumi.Output[str]
+    """The extension API version as stored by Coveo."""
 
-    @property
-    def execution_timeout(self) -> pulumi.Output[int]:
-        """The time limit per document in seconds, as stored by Coveo."""
-        return pulumi.get(self, "execution_timeout")  # type: ignore[no-any-return]
+    execution_timeout: pulumi.Output[int]
+    """The time limit per document in seconds, as stored by Coveo."""
 
-    @property
-    def organization_id(self) -> pulumi.Output[str]:
-        """The organization the extension lives in."""
-        return pulumi.get(self, "organization_id")  # type: ignore[no-any-return]
+    organization_id: pulumi.Output[str]
+    """The organization the extension lives in."""
 
-    @property
-    def host(self) -> pulumi.Output[str]:
-        """The base URL the extension is managed through (from `host`, or the region's platform URL)."""
-        return pulumi.get(self, "host")  # type: ignore[no-any-return]
+    host: pulumi.Output[str]
+    """The base URL the extension is managed through (from `host`, or the region's platform URL)."""
 
-    @property
-    def region(self) -> pulumi.Output[str | None]:
-        """The region as given, if any."""
-        return pulumi.get(self, "region")  # type: ignore[no-any-return]
+    region: pulumi.Output[str | None]
+    """The region as given, if any."""
 
-    @property
-    def api_key(self) -> pulumi.Output[str | None]:
-        """The API key, only when it was given as an argument; always a secret."""
-        return pulumi.get(self, "api_key")  # type: ignore[no-any-return]
+    api_key: pulumi.Output[str | None]
+    """The API key, only when it was given as an argument; always a secret."""
 
-    @property
-    def adopt_id(self) -> pulumi.Output[str | None]:
-        """The id given to adopt, if any."""
-        return pulumi.get(self, "adopt_id")  # type: ignore[no-any-return]
+    adopt_id: pulumi.Output[str | None]
+    """The id given to adopt, if any."""
 
-    @property
-    def created_date(self) -> pulumi.Output[str]:
-        """When the extension was created, ISO-8601 UTC (`2025-01-31T12:00:00.000Z`)."""
-        return pulumi.get(self, "created_date")  # type: ignore[no-any-return]
+    created_date: pulumi.Output[str]
+    """When the extension was created, ISO-8601 UTC (`2025-01-31T12:00:00.000Z`)."""
 
-    @property
-    def last_modified(self) -> pulumi.Output[str]:
-        """When the extension last changed, ISO-8601 UTC."""
-        return pulumi.get(self, "last_modified")  # type: ignore[no-any-return]
+    last_modified: pulumi.Output[str]
+    """When the extension last changed, ISO-8601 UTC."""
 
-    @property
-    def status(self) -> pulumi.Output[dict[str, Any]]:
-        """Health, keys in snake_case: `duration_health`, `timeout_health` (`{health_indicator, reason}`),
-        `disabled_status` (`{disabled_date, reason}`, `{}` while enabled), `timeout_likeliness` and
-        `last_auto_disabling_date` when the service gives them. The day's execution counters
-        (`dailyStatistics`) are left out: they change all day, so every refresh would report them as a change."""
-        return pulumi.get(self, "status")  # type: ignore[no-any-return]
+    status: pulumi.Output[dict[str, Any]]
+    """Health, keys in snake_case: `duration_health`, `timeout_health` (`{health_indicator, reason}`),
+    `disabled_status` (`{disabled_date, reason}`, `{}` while enabled), `timeout_likeliness` and
+    `last_auto_disabling_date` when the service gives them. The day's execution counters
+    (`dailyStatistics`) are left out: they change all day, so every refresh would report them as a change."""
 
-    @property
-    def used_by(self) -> pulumi.Output[list[dict[str, str]]]:
-        """The sources that apply the extension: `[{source_id, source_name}]`."""
-        return pulumi.get(self, "used_by")  # type: ignore[no-any-return]
+    used_by: pulumi.Output[list[dict[str, str]]]
+    """The sources that apply the extension: `[{source_id, source_name}]`."""

@@ -233,63 +233,39 @@ class CoveoSourceExtensions(pulumi.dynamic.Resource, module="coveo", name="Sourc
         ):  # as the plugin's check warns
             pulumi.log.warn(message, resource=self)
 
-    @property
-    def source_id(self) -> pulumi.Output[str]:
-        """The id of the source whose extension map this resource owns."""
-        return pulumi.get(self, "source_id")  # type: ignore[no-any-return]
+    source_id: pulumi.Output[str]
+    """The id of the source whose extension map this resource owns."""
 
-    @property
-    def pre_conversion(self) -> pulumi.Output[list[dict[str, Any]]]:
-        """The pre-conversion extensions as Coveo stores them, in order: `{extension_id, condition, parameters,
-        action_on_error}` plus `version_id` when pinned."""
-        return pulumi.get(self, "pre_conversion")  # type: ignore[no-any-return]
+    pre_conversion: pulumi.Output[list[dict[str, Any]]]
+    """The pre-conversion extensions as Coveo stores them, in order: `{extension_id, condition, parameters,
+    action_on_error}` plus `version_id` when pinned."""
 
-    @property
-    def post_conversion(self) -> pulumi.Output[list[dict[str, Any]]]:
-        """The post-conversion extensions as Coveo stores them, in order (same shape as `pre_conversion`)."""
-        return pulumi.get(self, "post_conversion")  # type: ignore[no-any-return]
+    post_conversion: pulumi.Output[list[dict[str, Any]]]
+    """The post-conversion extensions as Coveo stores them, in order (same shape as `pre_conversion`)."""
 
-    @property
-    def item_types(self) -> pulumi.Output[dict[str, dict[str, list[dict[str, Any]]]]]:
-        """The per item type extensions as Coveo stores them: `{item_type: {pre_conversion, post_conversion}}`."""
-        return pulumi.get(self, "item_types")  # type: ignore[no-any-return]
+    item_types: pulumi.Output[dict[str, dict[str, list[dict[str, Any]]]]]
+    """The per item type extensions as Coveo stores them: `{item_type: {pre_conversion, post_conversion}}`."""
 
-    @property
-    def rebuild(self) -> pulumi.Output[bool]:
-        """Whether the source is rebuilt after each change."""
-        return pulumi.get(self, "rebuild")  # type: ignore[no-any-return]
+    rebuild: pulumi.Output[bool]
+    """Whether the source is rebuilt after each change."""
 
-    @property
-    def adopt(self) -> pulumi.Output[bool]:
-        """Whether the source's existing map was recorded at creation (see `previous_map`)."""
-        return pulumi.get(self, "adopt")  # type: ignore[no-any-return]
+    adopt: pulumi.Output[bool]
+    """Whether the source's existing map was recorded at creation (see `previous_map`)."""
 
-    @property
-    def allow_duplicates(self) -> pulumi.Output[bool]:
-        """Whether an extension listed twice in one stage list is intended."""
-        return pulumi.get(self, "allow_duplicates")  # type: ignore[no-any-return]
+    allow_duplicates: pulumi.Output[bool]
+    """Whether an extension listed twice in one stage list is intended."""
 
-    @property
-    def previous_map(self) -> pulumi.Output[dict[str, Any] | None]:
-        """With `adopt`: the source's extension map at creation (Source API shape), put back on destroy."""
-        return pulumi.get(self, "previous_map")  # type: ignore[no-any-return]
+    previous_map: pulumi.Output[dict[str, Any] | None]
+    """With `adopt`: the source's extension map at creation (Source API shape), put back on destroy."""
 
-    @property
-    def organization_id(self) -> pulumi.Output[str]:
-        """The organization the source lives in."""
-        return pulumi.get(self, "organization_id")  # type: ignore[no-any-return]
+    organization_id: pulumi.Output[str]
+    """The organization the source lives in."""
 
-    @property
-    def host(self) -> pulumi.Output[str]:
-        """The base URL the source is managed through (from `host`, or the region's platform URL)."""
-        return pulumi.get(self, "host")  # type: ignore[no-any-return]
+    host: pulumi.Output[str]
+    """The base URL the source is managed through (from `host`, or the region's platform URL)."""
 
-    @property
-    def region(self) -> pulumi.Output[str | None]:
-        """The region as given, if any."""
-        return pulumi.get(self, "region")  # type: ignore[no-any-return]
+    region: pulumi.Output[str | None]
+    """The region as given, if any."""
 
-    @property
-    def api_key(self) -> pulumi.Output[str | None]:
-        """The API key, only when it was given as an argument; always a secret."""
-        return pulumi.get(self, "api_key")  # type: ignore[no-any-return]
+    api_key: pulumi.Output[str | None]
+    """The API key, only when it was given as an argument; always a secret."""

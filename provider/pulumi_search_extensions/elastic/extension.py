@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, fields
-from typing import Any, cast
+from typing import Any
 
 import pulumi
 from pulumi.dynamic import Resource
@@ -122,90 +122,53 @@ class ElasticExtension(Resource, module="elastic", name="Extension"):
         for message in ElasticExtensionProvider.operations.preview_warnings(props):  # as the plugin's check warns
             pulumi.log.warn(message, resource=self)
 
-    def _output(self, key: str) -> pulumi.Output[Any]:
-        return cast("pulumi.Output[Any]", pulumi.get(self, key))
+    extension_id: pulumi.Output[str]
+    """The service's id of the extension (a numeric string)."""
 
-    @property
-    def extension_id(self) -> pulumi.Output[str]:
-        """The service's id of the extension (a numeric string)."""
-        return self._output("extension_id")
+    url: pulumi.Output[str]
+    """`repo://<id>`: the value a deployment plan references (`user_bundles` / `user_plugins`)."""
 
-    @property
-    def url(self) -> pulumi.Output[str]:
-        """`repo://<id>`: the value a deployment plan references (`user_bundles` / `user_plugins`)."""
-        return self._output("url")
+    file_size: pulumi.Output[int | None]
+    """Size in bytes of the stored file, or None before any upload or fetch."""
 
-    @property
-    def file_size(self) -> pulumi.Output[int | None]:
-        """Size in bytes of the stored file, or None before any upload or fetch."""
-        return self._output("file_size")
+    file_last_modified: pulumi.Output[str | None]
+    """When the stored file last changed (ISO-8601 UTC), as the service reports it."""
 
-    @property
-    def file_last_modified(self) -> pulumi.Output[str | None]:
-        """When the stored file last changed (ISO-8601 UTC), as the service reports it."""
-        return self._output("file_last_modified")
+    file_sha256: pulumi.Output[str | None]
+    """SHA-256 of the uploaded `file_path` (computed by the provider), or None."""
 
-    @property
-    def file_sha256(self) -> pulumi.Output[str | None]:
-        """SHA-256 of the uploaded `file_path` (computed by the provider), or None."""
-        return self._output("file_sha256")
+    deployments: pulumi.Output[list[str]]
+    """Ids of the deployments whose plans use the extension."""
 
-    @property
-    def deployments(self) -> pulumi.Output[list[str]]:
-        """Ids of the deployments whose plans use the extension."""
-        return self._output("deployments")
+    name: pulumi.Output[str]
+    """See `ElasticExtensionArgs.name`."""
 
-    @property
-    def name(self) -> pulumi.Output[str]:
-        """See `ElasticExtensionArgs.name`."""
-        return self._output("name")
+    extension_type: pulumi.Output[str]
+    """See `ElasticExtensionArgs.extension_type`."""
 
-    @property
-    def extension_type(self) -> pulumi.Output[str]:
-        """See `ElasticExtensionArgs.extension_type`."""
-        return self._output("extension_type")
+    version: pulumi.Output[str]
+    """See `ElasticExtensionArgs.version`."""
 
-    @property
-    def version(self) -> pulumi.Output[str]:
-        """See `ElasticExtensionArgs.version`."""
-        return self._output("version")
+    description: pulumi.Output[str]
+    """See `ElasticExtensionArgs.description`."""
 
-    @property
-    def description(self) -> pulumi.Output[str]:
-        """See `ElasticExtensionArgs.description`."""
-        return self._output("description")
+    download_url: pulumi.Output[str | None]
+    """See `ElasticExtensionArgs.download_url`."""
 
-    @property
-    def download_url(self) -> pulumi.Output[str | None]:
-        """See `ElasticExtensionArgs.download_url`."""
-        return self._output("download_url")
+    file_path: pulumi.Output[str | None]
+    """See `ElasticExtensionArgs.file_path` (recorded relative to the project's folder when the file is in it)."""
 
-    @property
-    def file_path(self) -> pulumi.Output[str | None]:
-        """See `ElasticExtensionArgs.file_path` (recorded relative to the project's folder when the file is in it)."""
-        return self._output("file_path")
+    on_file_change: pulumi.Output[str]
+    """See `ElasticExtensionArgs.on_file_change`."""
 
-    @property
-    def on_file_change(self) -> pulumi.Output[str]:
-        """See `ElasticExtensionArgs.on_file_change`."""
-        return self._output("on_file_change")
+    adopt_id: pulumi.Output[str | None]
+    """See `ElasticExtensionArgs.adopt_id`."""
 
-    @property
-    def adopt_id(self) -> pulumi.Output[str | None]:
-        """See `ElasticExtensionArgs.adopt_id`."""
-        return self._output("adopt_id")
+    endpoint: pulumi.Output[str]
+    """The endpoint in use (argument, stack config, environment or default), without `/api/v1`."""
 
-    @property
-    def endpoint(self) -> pulumi.Output[str]:
-        """The endpoint in use (argument, stack config, environment or default), without `/api/v1`."""
-        return self._output("endpoint")
+    username: pulumi.Output[str | None]
+    """See `ElasticExtensionArgs.username`."""
 
-    @property
-    def username(self) -> pulumi.Output[str | None]:
-        """See `ElasticExtensionArgs.username`."""
-        return self._output("username")
-
-    @property
-    def insecure(self) -> pulumi.Output[bool | None]:
-        """See `ElasticExtensionArgs.insecure`."""
-        return self._output("insecure")
+    insecure: pulumi.Output[bool | None]
+    """See `ElasticExtensionArgs.insecure`."""

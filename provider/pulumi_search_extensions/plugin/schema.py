@@ -68,8 +68,9 @@ def attribute_docs(cls: type) -> dict[str, str]:
 
 
 def _output_doc(resource: type, name: str) -> str:
+    """The doc of a typed output attribute of the resource class (or of a property computed from others)."""
     attribute = getattr(resource, name, None)
-    doc = attribute.__doc__ if isinstance(attribute, property) else None
+    doc = attribute.__doc__ if isinstance(attribute, property) else attribute_docs(resource).get(name)
     return inspect.cleandoc(doc) if doc else ""
 
 
