@@ -38,6 +38,8 @@ class Property:
         output_only: never a resource argument: the service's answer, or a value `check` computes (a hash).
         blank_is_absent: "" means the same as no value (an optional URL, path or id).
         default: what `check` fills in when the program leaves the property out (the service's own default).
+        local_path: a file of the program, recorded relative to the project's folder (`_paths`) before `check`.
+        from_resource_name: what an absent (or blank) value becomes, from the resource's name, before `check`.
     """
 
     sent: bool = False
@@ -49,6 +51,8 @@ class Property:
     output_only: bool = False
     blank_is_absent: bool = False
     default: Any = NO_DEFAULT
+    local_path: bool = False
+    from_resource_name: Callable[[str], str] | None = None
 
     @property
     def compared(self) -> bool:
@@ -72,21 +76,38 @@ def prop(
     output_only: bool = False,
     blank_is_absent: bool = False,
     default: Any = NO_DEFAULT,
+    local_path: bool = False,
+    from_resource_name: Callable[[str], str] | None = None,
 ) -> dict[str, Property]:
     """The metadata of a field of a properties class: `field(metadata=prop(...))`."""
-    meta = Property(sent, declared or sent, kept, replaces, credential, secret, output_only, blank_is_absent, default)
+    meta = Property(
+        sent,
+        declared or sent,
+        kept,
+        replaces,
+        credential,
+        secret,
+        output_only,
+        blank_is_absent,
+        default,
+        local_path,
+        from_resource_name,
+    )
     return {"property": meta}
 
 
-def _props(properties: type) -> list[tuple[str, Property]]:
+def properties_of(properties: type) -> list[tuple[str, Property]]:
+    """Each property of a properties class, with what it is, in declaration order."""
     return [(f.name, f.metadata["property"]) for f in fields(properties) if "property" in f.metadata]
 
 
 def names(properties: type, which: Callable[[Property], bool]) -> tuple[str, ...]:
     """The names of the properties `which` selects, in declaration order."""
-    return tuple(name for name, meta in _props(properties) if which(meta))
+    return tuple(name for name, meta in properties_of(properties) if which(meta))
 
 
 def defaults(properties: type) -> dict[str, Any]:
     """What `check` fills in for each property with a default (fresh copies: lists are never shared)."""
-    return {name: copy.deepcopy(meta.default) for name, meta in _props(properties) if meta.default is not NO_DEFAULT}
+    return {
+        name: copy.deepcopy(meta.default) for name, meta in properties_of(properties) if meta.default is not NO_DEFAULT
+    }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, overload
@@ -10,10 +9,10 @@ from typing import Any, overload
 import pulumi
 import pulumi.dynamic
 
-from .._paths import program_path
+from .._prepare import dynamic_props
 from . import stages
 from .extension_provider import CoveoExtensionProvider
-from .extension_provider.schema import OUTPUT_ONLY_FIELDS, SECRET_FIELDS
+from .extension_provider.schema import CoveoExtensionProperties
 from .extension_tests import CoveoExtensionTestArgs, plain_tests
 
 __all__ = ["CoveoExtension", "CoveoExtensionArgs"]
@@ -80,9 +79,6 @@ class CoveoExtensionArgs:
     script's line. Not part of the extension: changing them changes nothing in Coveo."""
 
 
-_ARG_NAMES = tuple(f.name for f in dataclasses.fields(CoveoExtensionArgs))
-
-
 class CoveoExtension(pulumi.dynamic.Resource, module="coveo", name="Extension"):
     """A Coveo indexing pipeline extension: its script, settings and state, managed by Pulumi.
 
@@ -136,20 +132,8 @@ class CoveoExtension(pulumi.dynamic.Resource, module="coveo", name="Extension"):
             args = CoveoExtensionArgs(**kwargs)
         elif kwargs:
             raise TypeError("give either a CoveoExtensionArgs or keyword arguments, not both")
-        props: dict[str, Any] = {key: getattr(args, key) for key in _ARG_NAMES}
-        if props["name"] is None:
-            props["name"] = resource_name
-        for key in SECRET_FIELDS:
-            if props[key] is not None:
-                props[key] = pulumi.Output.secret(props[key])
-        if props["script_path"] is not None:
-            # Relative to the project's folder (where the provider process runs): the same state from any clone.
-            props["script_path"] = pulumi.Output.from_input(props["script_path"]).apply(
-                lambda path: program_path(path) if isinstance(path, str) and path.strip() else path
-            )
+        props, secret_outputs = dynamic_props(CoveoExtensionProperties, resource_name, args)
         props["tests"] = plain_tests(props["tests"])
-        props.update(dict.fromkeys(OUTPUT_ONLY_FIELDS))
-        secret_outputs = pulumi.ResourceOptions(additional_secret_outputs=list(SECRET_FIELDS))
         super().__init__(
             CoveoExtensionProvider(), resource_name, props, pulumi.ResourceOptions.merge(opts, secret_outputs)
         )

@@ -10,8 +10,9 @@ from typing import Any, overload
 import pulumi
 import pulumi.dynamic
 
+from .._prepare import dynamic_props
 from .source_extensions_provider import CoveoSourceExtensionsProvider
-from .source_extensions_provider.schema import SECRET_FIELDS
+from .source_extensions_provider.schema import CoveoSourceExtensionsProperties
 
 __all__ = [
     "CoveoAppliedExtensionArgs",
@@ -118,7 +119,6 @@ class CoveoSourceExtensionsArgs:
     """Any base URL to call instead of a region's: a per-organization admin host, or the emulator."""
 
 
-_ARG_NAMES = tuple(f.name for f in dataclasses.fields(CoveoSourceExtensionsArgs))
 _ENTRY_NAMES = tuple(f.name for f in dataclasses.fields(CoveoAppliedExtensionArgs))
 _GROUP_NAMES = tuple(f.name for f in dataclasses.fields(CoveoItemTypeExtensionsArgs))
 
@@ -211,16 +211,11 @@ class CoveoSourceExtensions(pulumi.dynamic.Resource, module="coveo", name="Sourc
             args = CoveoSourceExtensionsArgs(**kwargs)
         elif kwargs:
             raise TypeError("give either a CoveoSourceExtensionsArgs or keyword arguments, not both")
-        props: dict[str, Any] = {key: getattr(args, key) for key in _ARG_NAMES}
+        props, secret_outputs = dynamic_props(CoveoSourceExtensionsProperties, resource_name, args)
         declared_pre_conversion, declared_item_types = props["pre_conversion"], props["item_types"]
         props["pre_conversion"] = _stage_list(props["pre_conversion"])
         props["post_conversion"] = _stage_list(props["post_conversion"])
         props["item_types"] = _each(props["item_types"], _group)
-        for key in SECRET_FIELDS:
-            if props[key] is not None:
-                props[key] = pulumi.Output.secret(props[key])
-        props["previous_map"] = None
-        secret_outputs = pulumi.ResourceOptions(additional_secret_outputs=list(SECRET_FIELDS))
         super().__init__(
             CoveoSourceExtensionsProvider(),
             resource_name,

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 from pulumi.dynamic import Resource
 
-from .._paths import program_path
+from .._prepare import dynamic_props
 from .extension_provider.provider import ElasticExtensionProvider
-from .extension_provider.schema import OUTPUT_ONLY_FIELDS, SECRET_FIELDS
+from .extension_provider.schema import ElasticExtensionProperties, default_extension_name
 
-__all__ = ["ElasticExtension", "ElasticExtensionArgs"]
+__all__ = ["ElasticExtension", "ElasticExtensionArgs", "default_extension_name"]
 
 
 @dataclass(kw_only=True)
@@ -72,11 +70,6 @@ class ElasticExtensionArgs:
     """Skip TLS verification (self-signed ECE). Defaults to `ec:insecure`, `$EC_INSECURE`."""
 
 
-def default_extension_name(resource_name: str) -> str:
-    """The resource name made valid for the extension name charset (other characters become `-`)."""
-    return re.sub(r"[^A-Za-z0-9_.-]", "-", resource_name) or "extension"
-
-
 class ElasticExtension(Resource, module="elastic", name="Extension"):
     """An Elastic Cloud custom extension (a plugin or a bundle), its metadata and its zip file.
 
@@ -101,21 +94,7 @@ class ElasticExtension(Resource, module="elastic", name="Extension"):
         if args is not None and kwargs:
             raise TypeError("give either an ElasticExtensionArgs or keyword arguments, not both")
         resolved = args if args is not None else ElasticExtensionArgs(**kwargs)
-        props: dict[str, Any] = {field.name: getattr(resolved, field.name) for field in fields(resolved)}
-        if props["name"] is None:
-            props["name"] = default_extension_name(resource_name)
-        if props["description"] is None:
-            props["description"] = ""
-        if props["file_path"] is not None:
-            props["file_path"] = pulumi.Output.from_input(props["file_path"]).apply(
-                # Relative to the project's folder: the plan does not depend on where the project lives.
-                lambda path: program_path(os.fspath(path)) if path else path
-            )
-        for key in SECRET_FIELDS:
-            if props[key] is not None:
-                props[key] = pulumi.Output.secret(props[key])
-        props.update(dict.fromkeys(OUTPUT_ONLY_FIELDS))
-        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=list(SECRET_FIELDS))
+        props, secret_opts = dynamic_props(ElasticExtensionProperties, resource_name, resolved)
         super().__init__(
             ElasticExtensionProvider(), resource_name, props, pulumi.ResourceOptions.merge(opts, secret_opts)
         )

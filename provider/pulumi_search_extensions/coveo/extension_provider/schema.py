@@ -24,11 +24,11 @@ DEFAULT_EXECUTION_TIMEOUT = 5  # seconds: the service's own default
 class CoveoExtensionProperties:
     """Every property of a CoveoExtension (its arguments and outputs), declared once; see `_properties.Property`."""
 
-    name: str = field(metadata=prop(sent=True))
+    name: str = field(metadata=prop(sent=True, from_resource_name=str))  # the resource name as it is
     description: str = field(metadata=prop(sent=True, default=""))
     content: str | None = field(metadata=prop())
     """The script inline; exactly one of `content` and `script_path` is declared."""
-    script_path: str | None = field(metadata=prop(kept=True))
+    script_path: str | None = field(metadata=prop(kept=True, local_path=True))
     """The script as a file: the state keeps the path and the hash, never the text."""
     content_sha256: str = field(metadata=prop(sent=True, output_only=True))
     """The hash of the script, computed by `check`: how the script is compared (it is sent as `content`)."""

@@ -20,13 +20,18 @@ BUNDLE_VERSION_PATTERN = re.compile(r"\*|\d+\.\*|\d+\.\d+\.\*|\d+\.\d+\.\d+")
 ON_FILE_CHANGE = ("update", "replace")
 
 
+def default_extension_name(resource_name: str) -> str:
+    """The resource name made valid for the extension name charset (other characters become `-`)."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "-", resource_name) or "extension"
+
+
 @dataclass(frozen=True)
 class ElasticExtensionProperties:
     """Every property of an `ElasticExtension` (its arguments and outputs), declared once; see
     `_properties.Property`. The key tuples below are read off it."""
 
     # What the service stores, sent in full by create and update (the fields of `ExtensionRequest`).
-    name: str = field(metadata=prop(sent=True))
+    name: str = field(metadata=prop(sent=True, from_resource_name=default_extension_name))
     # The API ignores a type change: a new one needs a new extension.
     extension_type: str = field(metadata=prop(sent=True, replaces=True))
     version: str = field(metadata=prop(sent=True))
@@ -34,7 +39,7 @@ class ElasticExtensionProperties:
     download_url: str | None = field(metadata=prop(sent=True, blank_is_absent=True))
     # Where the file comes from and what it is: check hashes `file_path`, and the hash is what diff compares
     # (changed bytes plan an update; the same bytes at another path, in another clone, are no change).
-    file_path: str | None = field(metadata=prop(kept=True, blank_is_absent=True))
+    file_path: str | None = field(metadata=prop(kept=True, blank_is_absent=True, local_path=True))
     file_sha256: str | None = field(metadata=prop(declared=True, output_only=True, blank_is_absent=True))
     # Read by diff from the new inputs: "replace" makes a changed file (its hash, or download_url) a new extension.
     on_file_change: str = field(metadata=prop(kept=True, default="update"))
