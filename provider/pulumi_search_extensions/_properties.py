@@ -15,9 +15,10 @@ in-place update), and `DEFAULTS`.
 from __future__ import annotations
 
 import copy
+import typing
 from collections.abc import Callable
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import dataclass, field, fields, make_dataclass
+from typing import Annotated, Any
 
 NO_DEFAULT: Any = object()
 """The `default` of a property `check` does not fill in."""
@@ -111,3 +112,33 @@ def defaults(properties: type) -> dict[str, Any]:
     return {
         name: copy.deepcopy(meta.default) for name, meta in properties_of(properties) if meta.default is not NO_DEFAULT
     }
+
+
+def properties_model(name: str, args: type, outputs: type) -> type:
+    """A resource's properties class, from its two typed declarations: the `*Args` dataclass (each argument's
+    type, doc and kind, `field(metadata=prop(...))`) and its outputs class (each output's `pulumi.Output[T]`,
+    in order; an output that is no argument is output-only, its other kinds in `Annotated[..., prop(...)]`).
+
+    Each property's plain type is its output's `T` (or the model type `Annotated` gives after it, for nested
+    objects that Python programs read as dicts): what the plugin's schema and conversions read.
+    """
+    kinds = {f.name: f.metadata.get("property", Property()) for f in fields(args)}
+    missing = set(kinds) - set(typing.get_type_hints(outputs))
+    if missing:
+        raise TypeError(f"{outputs.__name__} has no output for the arguments {sorted(missing)}")
+    declared = []
+    for key, hint in typing.get_type_hints(outputs, include_extras=True).items():
+        meta, extras = kinds.get(key, Property(output_only=True)), list[Any]()
+        if typing.get_origin(hint) is Annotated:
+            hint, *extras = typing.get_args(hint)
+        (plain,) = typing.get_args(hint)  # pulumi.Output[T] -> T
+        for extra in extras:
+            meta, plain = (extra["property"], plain) if isinstance(extra, dict) else (meta, extra)
+        declared.append((key, plain, field(metadata={"property": meta})))
+    return make_dataclass(name, declared, frozen=True)
+
+
+def camel(name: str) -> str:
+    """A Python property name as the schema and Coveo's API spell it: `api_key` -> `apiKey`."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)

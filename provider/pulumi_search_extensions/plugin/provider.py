@@ -22,11 +22,11 @@ from .._inflight import counted
 from .._inputs import without_long_values
 from .._paths import project_dir, recorded_path
 from .._prepare import prepared_inputs
-from .._properties import names
+from .._properties import camel, names
 from .._warnings import collecting
 from .config import remember_plugin_config
 from .engine_log import EngineLog
-from .resources import PluginResource, camel, resource_for
+from .resources import PluginResource, resource_for
 from .schema import for_every_language, schema_json
 from .values import from_engine, secret_names, to_engine
 

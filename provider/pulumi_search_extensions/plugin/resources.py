@@ -100,10 +100,4 @@ def resource_for(token: str) -> PluginResource:
         raise ValueError(f"{token}: not a resource of the {PACKAGE} plugin (it serves {served})") from None
 
 
-def camel(name: str) -> str:
-    """A Python property name as the schema spells it: `api_key` -> `apiKey`, `file_sha256` -> `fileSha256`."""
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
 Json = dict[str, Any]
