@@ -89,6 +89,9 @@ class CoveoExtensionArgs:
     api_version: pulumi.Input[str] | None = field(default=None, metadata=prop(sent=True, default="v1"))
     """The extension API version, `v1` (the default) or `v2`."""
 
+    use_vault: pulumi.Input[bool] | None = field(default=None, metadata=prop(sent=True, default=False))
+    """Whether the script may read the organization's vault parameters. Defaults to false."""
+
     execution_timeout: pulumi.Input[int] | None = field(
         default=None, metadata=prop(declared=True, default=DEFAULT_EXECUTION_TIMEOUT)
     )
@@ -146,6 +149,9 @@ class CoveoExtensionOutputs:
 
     api_version: pulumi.Output[str]
     """The extension API version as stored by Coveo."""
+
+    use_vault: pulumi.Output[bool]
+    """Whether the script may read vault parameters, as stored by Coveo."""
 
     enabled: pulumi.Output[bool]
     """Whether the extension runs, as stored by Coveo."""
