@@ -75,6 +75,10 @@ def looked_up(metadata: Iterable[Mapping[str, Any]], name: str, *, stage: str, o
     return []
 
 
+_Info = Mapping[str, str]
+"""The `additional_info` of a permission."""
+
+
 class Rejected(BaseException):
     """Raised by `document.reject()`: the script stops and the item is rejected."""
 
@@ -397,11 +401,7 @@ class Document:
         return levels[-1].permission_sets[-1]
 
     def add_allowed(
-        self,
-        identity: str,
-        identity_type: str,
-        security_provider: str,
-        additional_info: Mapping[str, str] | None = None,
+        self, identity: str, identity_type: str, security_provider: str, additional_info: _Info | None = None
     ) -> None:
         """Allows an identity (in the last permission set; one level with one set when there is none)."""
         self._last_set().allowed_permissions.append(
@@ -409,11 +409,7 @@ class Document:
         )
 
     def add_denied(
-        self,
-        identity: str,
-        identity_type: str,
-        security_provider: str,
-        additional_info: Mapping[str, str] | None = None,
+        self, identity: str, identity_type: str, security_provider: str, additional_info: _Info | None = None
     ) -> None:
         """Denies an identity (in the last permission set; one level with one set when there is none)."""
         self._last_set().denied_permissions.append(
