@@ -380,10 +380,7 @@ class ElasticBackend:
                 download_url=request.download_url,
                 stamp=_fresh_stamp(1),
             )
-            if fetched is not None:
-                record = replace(record, file=self._adopt(extension_id, fetched))
-            self._state.extensions[extension_id] = record
-            self._touch_collection()
+            record = self._stored(record, fetched)
         self._on_change()
         return record
 
@@ -409,11 +406,16 @@ class ElasticBackend:
                 download_url=request.download_url,
                 stamp=_bumped(current.stamp),
             )
-            if fetched is not None:
-                record = replace(record, file=self._adopt(extension_id, fetched))
-            self._state.extensions[extension_id] = record
-            self._touch_collection()
+            record = self._stored(record, fetched)
         self._on_change()
+        return record
+
+    def _stored(self, record: ExtensionRecord, fetched: FileSink | None) -> ExtensionRecord:
+        """`record`, with the fetched file if any, kept in the state (the caller holds the lock)."""
+        if fetched is not None:
+            record = replace(record, file=self._adopt(record.id, fetched))
+        self._state.extensions[record.id] = record
+        self._touch_collection()
         return record
 
     def open_upload(self) -> FileSink:
