@@ -199,49 +199,36 @@ def create_once(
         REGISTRY.lock_for(identity.scope, identity.look_alike) if identity is not None else nullcontext()
     )
     with lock:
-        return _create(post, find_created, describe, settings, what=what, adopt_hint=adopt_hint, identity=identity)
-
-
-def _create(
-    post: Callable[[], T],
-    find_created: Callable[[float], Sequence[T]],
-    describe: Callable[[T], str],
-    settings: HttpSettings,
-    *,
-    what: str,
-    adopt_hint: str,
-    identity: Identity[T] | None,
-) -> T:
-    # The window opens once look-alike creates of this process are over: none of our objects is older.
-    deadline = time.monotonic() + settings.retry_budget
-    since = time.time() - CLOCK_SLACK_SECONDS
-    label = f"the create #{_number()} of {what} in this run"
-    attempt = 0
-    while True:
-        try:
-            created = post()
-        except ApiError as exc:
-            if _maybe_applied(exc):
-                found = _reconcile(
-                    exc, find_created, describe, since, what=what, adopt_hint=adopt_hint, identity=identity
-                )
-                if found is not None:
-                    _claim(identity, found, label)
-                    return found
-            elif exc.status != 429:
-                raise
-            if attempt >= settings.max_retries:
-                raise
-            jitter = random.uniform(0, settings.backoff_factor)
-            backoff = min(30.0, settings.backoff_factor * (2**attempt)) + jitter
-            wait = exc.retry_after if exc.retry_after is not None else backoff
-            if time.monotonic() + wait > deadline:
-                raise
-            time.sleep(wait)
-            attempt += 1
-        else:
-            _claim(identity, created, label)
-            return created
+        # The window opens once look-alike creates of this process are over: none of our objects is older.
+        deadline = time.monotonic() + settings.retry_budget
+        since = time.time() - CLOCK_SLACK_SECONDS
+        label = f"the create #{_number()} of {what} in this run"
+        attempt = 0
+        while True:
+            try:
+                created = post()
+            except ApiError as exc:
+                if _maybe_applied(exc):
+                    found = _reconcile(
+                        exc, find_created, describe, since, what=what, adopt_hint=adopt_hint, identity=identity
+                    )
+                    if found is not None:
+                        _claim(identity, found, label)
+                        return found
+                elif exc.status != 429:
+                    raise
+                if attempt >= settings.max_retries:
+                    raise
+                jitter = random.uniform(0, settings.backoff_factor)
+                backoff = min(30.0, settings.backoff_factor * (2**attempt)) + jitter
+                wait = exc.retry_after if exc.retry_after is not None else backoff
+                if time.monotonic() + wait > deadline:
+                    raise
+                time.sleep(wait)
+                attempt += 1
+            else:
+                _claim(identity, created, label)
+                return created
 
 
 def _claim(identity: Identity[T] | None, created: T, label: str) -> None:

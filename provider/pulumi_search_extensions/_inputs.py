@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import types
+import typing
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pulumi.dynamic import CheckFailure, CheckResult
 from pulumi.output import Unknown
+
+from ._properties import properties_of
 
 # The wire form of a value not yet known at preview (pulumi.runtime.rpc.UNKNOWN). The dynamic provider host
 # deserializes check/diff inputs with keep_unknowns=True, so such values reach the provider as
@@ -33,6 +37,31 @@ def contains_unknown(value: Any) -> bool:
 def failure(prop: str, reason: str) -> CheckFailure:
     """A check failure whose message names the field; `reason` says what is wrong and how to fix it."""
     return CheckFailure(prop, f"{prop}: {reason}")
+
+
+_PLAIN_TYPES: dict[Any, str] = {str: "a string", bool: "true or false", int: "a whole number"}
+
+
+def _plain_type(hint: Any) -> Any:
+    """`str`, `bool` or `int` for such a type of the model (optional or not), else None."""
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        kinds = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+        hint = kinds[0] if len(kinds) == 1 else None
+    return hint if hint in _PLAIN_TYPES else None
+
+
+def plain_type_failures(model: type, inputs: Mapping[str, Any], failures: Iterable[CheckFailure]) -> list[CheckFailure]:
+    """A failure for each sent value not of its plain type in the model (`str`, `bool`, `int`), unless one of
+    the resource's own rules, in `failures`, already names the property."""
+    named, hints = {existing.property for existing in failures}, typing.get_type_hints(model)
+    found = []
+    for key, meta in properties_of(model):
+        expected, value = _plain_type(hints[key]), inputs.get(key)
+        if not meta.sent or meta.output_only or key in named or expected is None or value is None:
+            continue
+        if not is_unknown(value) and (not isinstance(value, expected) or (expected is int and value is True)):
+            found.append(failure(key, f"must be {_PLAIN_TYPES[expected]}, got {value!r}"))
+    return found
 
 
 ECHO_LIMIT = 80

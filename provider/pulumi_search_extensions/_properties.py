@@ -15,9 +15,10 @@ in-place update), and `DEFAULTS`.
 from __future__ import annotations
 
 import copy
+import typing
 from collections.abc import Callable
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import dataclass, field, fields, make_dataclass
+from typing import Annotated, Any
 
 NO_DEFAULT: Any = object()
 """The `default` of a property `check` does not fill in."""
@@ -38,6 +39,8 @@ class Property:
         output_only: never a resource argument: the service's answer, or a value `check` computes (a hash).
         blank_is_absent: "" means the same as no value (an optional URL, path or id).
         default: what `check` fills in when the program leaves the property out (the service's own default).
+        local_path: a file of the program, recorded relative to the project's folder (`_paths`) before `check`.
+        from_resource_name: what an absent (or blank) value becomes, from the resource's name, before `check`.
     """
 
     sent: bool = False
@@ -49,6 +52,8 @@ class Property:
     output_only: bool = False
     blank_is_absent: bool = False
     default: Any = NO_DEFAULT
+    local_path: bool = False
+    from_resource_name: Callable[[str], str] | None = None
 
     @property
     def compared(self) -> bool:
@@ -72,21 +77,68 @@ def prop(
     output_only: bool = False,
     blank_is_absent: bool = False,
     default: Any = NO_DEFAULT,
+    local_path: bool = False,
+    from_resource_name: Callable[[str], str] | None = None,
 ) -> dict[str, Property]:
     """The metadata of a field of a properties class: `field(metadata=prop(...))`."""
-    meta = Property(sent, declared or sent, kept, replaces, credential, secret, output_only, blank_is_absent, default)
+    meta = Property(
+        sent,
+        declared or sent,
+        kept,
+        replaces,
+        credential,
+        secret,
+        output_only,
+        blank_is_absent,
+        default,
+        local_path,
+        from_resource_name,
+    )
     return {"property": meta}
 
 
-def _props(properties: type) -> list[tuple[str, Property]]:
+def properties_of(properties: type) -> list[tuple[str, Property]]:
+    """Each property of a properties class, with what it is, in declaration order."""
     return [(f.name, f.metadata["property"]) for f in fields(properties) if "property" in f.metadata]
 
 
 def names(properties: type, which: Callable[[Property], bool]) -> tuple[str, ...]:
     """The names of the properties `which` selects, in declaration order."""
-    return tuple(name for name, meta in _props(properties) if which(meta))
+    return tuple(name for name, meta in properties_of(properties) if which(meta))
 
 
 def defaults(properties: type) -> dict[str, Any]:
     """What `check` fills in for each property with a default (fresh copies: lists are never shared)."""
-    return {name: copy.deepcopy(meta.default) for name, meta in _props(properties) if meta.default is not NO_DEFAULT}
+    return {
+        name: copy.deepcopy(meta.default) for name, meta in properties_of(properties) if meta.default is not NO_DEFAULT
+    }
+
+
+def properties_model(name: str, args: type, outputs: type) -> type:
+    """A resource's properties class, from its two typed declarations: the `*Args` dataclass (each argument's
+    type, doc and kind, `field(metadata=prop(...))`) and its outputs class (each output's `pulumi.Output[T]`,
+    in order; an output that is no argument is output-only, its other kinds in `Annotated[..., prop(...)]`).
+
+    Each property's plain type is its output's `T` (or the model type `Annotated` gives after it, for nested
+    objects that Python programs read as dicts): what the plugin's schema and conversions read.
+    """
+    kinds = {f.name: f.metadata.get("property", Property()) for f in fields(args)}
+    missing = set(kinds) - set(typing.get_type_hints(outputs))
+    if missing:
+        raise TypeError(f"{outputs.__name__} has no output for the arguments {sorted(missing)}")
+    declared = []
+    for key, hint in typing.get_type_hints(outputs, include_extras=True).items():
+        meta, extras = kinds.get(key, Property(output_only=True)), list[Any]()
+        if typing.get_origin(hint) is Annotated:
+            hint, *extras = typing.get_args(hint)
+        (plain,) = typing.get_args(hint)  # pulumi.Output[T] -> T
+        for extra in extras:
+            meta, plain = (extra["property"], plain) if isinstance(extra, dict) else (meta, extra)
+        declared.append((key, plain, field(metadata={"property": meta})))
+    return make_dataclass(name, declared, frozen=True)
+
+
+def camel(name: str) -> str:
+    """A Python property name as the schema and Coveo's API spell it: `api_key` -> `apiKey`."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)

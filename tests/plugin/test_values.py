@@ -5,9 +5,9 @@ from __future__ import annotations
 from pulumi.provider.experimental.property_value import PropertyValue
 
 from pulumi_search_extensions._inputs import UNKNOWN
+from pulumi_search_extensions._properties import camel
 from pulumi_search_extensions.coveo.extension_provider.schema import CoveoExtensionProperties
 from pulumi_search_extensions.coveo.source_extensions_provider.schema import CoveoSourceExtensionsProperties
-from pulumi_search_extensions.plugin.resources import camel
 from pulumi_search_extensions.plugin.values import from_engine, to_engine
 
 

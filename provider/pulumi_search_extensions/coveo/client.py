@@ -66,6 +66,7 @@ class Extension:
         name, description, content: as stored (absent text is "").
         required_data_streams: the data streams it reads, in the service's order.
         api_version: `v1` or `v2`, None when the service leaves it out.
+        use_vault: whether the script may read vault parameters.
         enabled: False once disabled (by a user or by the service after repeated failures).
         timeout: the execution time limit in seconds, None when the service leaves it out.
         version_id: the id of the current version of the script.
@@ -80,6 +81,7 @@ class Extension:
     content: str = ""
     required_data_streams: tuple[str, ...] = ()
     api_version: str | None = None
+    use_vault: bool = False
     enabled: bool = True
     timeout: float | None = None
     version_id: str | None = None
@@ -100,6 +102,7 @@ class Extension:
             content=str(body.get("content") or ""),
             required_data_streams=tuple(str(stream) for stream in body.get("requiredDataStreams") or []),
             api_version=str(body["apiVersion"]) if body.get("apiVersion") else None,
+            use_vault=bool(body.get("useVault", False)),
             enabled=bool(body.get("enabled", True)),
             timeout=_number(body.get("timeout")),
             version_id=str(body["versionId"]) if body.get("versionId") is not None else None,

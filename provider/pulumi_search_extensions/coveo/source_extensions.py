@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, overload
+from collections.abc import Mapping
+from typing import Any
 
 import pulumi
 import pulumi.dynamic
 
+from .._prepare import dynamic_props
 from .source_extensions_provider import CoveoSourceExtensionsProvider
-from .source_extensions_provider.schema import SECRET_FIELDS
+from .source_extensions_provider.schema import (
+    CoveoAppliedExtensionArgs,
+    CoveoItemTypeExtensionsArgs,
+    CoveoSourceExtensionsArgs,
+    CoveoSourceExtensionsOutputs,
+    CoveoSourceExtensionsProperties,
+)
 
 __all__ = [
     "CoveoAppliedExtensionArgs",
@@ -21,104 +27,6 @@ __all__ = [
 ]
 
 
-@dataclass(kw_only=True)
-class CoveoAppliedExtensionArgs:
-    """One extension in a stage list of a source: which extension, on which items, and what to do on error.
-
-    A plain dict with the same keys (`{"extension_id": ..., "condition": ...}`) works too.
-    """
-
-    extension_id: pulumi.Input[str]
-    """The id of the extension to run, typically `CoveoExtension.extension_id` (which also makes `destroy`
-    unwire the source before deleting the extension)."""
-
-    condition: pulumi.Input[str] | None = None
-    """Which items the extension runs on, in Coveo's condition syntax (`%[field]`, `==`, `NOT`, `AND`, `OR`,
-    parentheses, quoted values, lists such as `%[lang] == ['en', 'fr']`). Checked at preview. Defaults to `""`:
-    every item."""
-
-    parameters: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
-    """Text parameters passed to the script as `parameters`. Defaults to none."""
-
-    action_on_error: pulumi.Input[str] | None = None
-    """What happens to an item when the extension fails: `SKIP_EXTENSION` (the default: the item goes on as if
-    the extension had not run) or `REJECT_DOCUMENT` (the item is not indexed)."""
-
-    version_id: pulumi.Input[str] | None = None
-    """Pins a version of the extension's script (e.g. `CoveoExtension.version_id`). Without it the source runs
-    the latest version, so a script change needs no change here."""
-
-
-AppliedExtensionInput = CoveoAppliedExtensionArgs | Mapping[str, Any]
-"""A `CoveoAppliedExtensionArgs`, or a dict with the same keys."""
-
-
-@dataclass(kw_only=True)
-class CoveoItemTypeExtensionsArgs:
-    """The extensions applied to one item type only (the map's `items`), in order, per stage.
-
-    A plain dict with the same keys works too.
-    """
-
-    pre_conversion: pulumi.Input[Sequence[pulumi.Input[AppliedExtensionInput]]] | None = None
-    """Extensions run before conversion, in order."""
-
-    post_conversion: pulumi.Input[Sequence[pulumi.Input[AppliedExtensionInput]]] | None = None
-    """Extensions run after conversion, in order."""
-
-
-ItemTypeExtensionsInput = CoveoItemTypeExtensionsArgs | Mapping[str, Any]
-"""A `CoveoItemTypeExtensionsArgs`, or a dict with the same keys."""
-
-
-@dataclass(kw_only=True)
-class CoveoSourceExtensionsArgs:
-    """The arguments of a CoveoSourceExtensions. Connection arguments left out fall back to stack config, then
-    the environment, exactly as for CoveoExtension: `coveo:organizationId` / `COVEO_ORGANIZATION_ID`,
-    `coveo:apiKey` / `COVEO_API_KEY`, `coveo:region` / `COVEO_REGION`, `coveo:host` / `COVEO_HOST`.
-    """
-
-    source_id: pulumi.Input[str]
-    """The id of the source whose extension map this resource owns. Changing it moves the extensions: the old
-    source is unwired first, then the new one wired."""
-
-    pre_conversion: pulumi.Input[Sequence[pulumi.Input[AppliedExtensionInput]]] | None = None
-    """Extensions run on every item before conversion, in this order. Defaults to none."""
-
-    post_conversion: pulumi.Input[Sequence[pulumi.Input[AppliedExtensionInput]]] | None = None
-    """Extensions run on every item after conversion, in this order. Defaults to none."""
-
-    item_types: pulumi.Input[Mapping[str, pulumi.Input[ItemTypeExtensionsInput]]] | None = None
-    """Extensions run only on items of one type (e.g. `Video`), keyed by item type. Defaults to none."""
-
-    rebuild: pulumi.Input[bool] | None = None
-    """Rebuild the source after each change this resource makes to its map (including unwiring at destroy), so
-    that already indexed items go through the new pipeline. Defaults to false."""
-
-    adopt: pulumi.Input[bool] | None = None
-    """Take over a source that already runs extensions: the map it has at creation is recorded (output
-    `previous_map`) and put back when the resource is destroyed. Without it, creating the resource on a source
-    that runs extensions this program does not declare fails, so that nothing configured elsewhere is lost.
-    Only acts at creation. Defaults to false."""
-
-    allow_duplicates: pulumi.Input[bool] | None = None
-    """Silence the warning printed when one stage list names the same extension twice (it then runs twice).
-    Defaults to false."""
-
-    organization_id: pulumi.Input[str] | None = None
-    """The Coveo organization. Changing it means another source: the resource is replaced."""
-
-    api_key: pulumi.Input[str] | None = None
-    """An API key (or OAuth token) with the Sources View and Edit privileges. Always stored as a secret."""
-
-    region: pulumi.Input[str] | None = None
-    """The Coveo region whose platform URL to call: `us` (the default), `eu`, `au`, `ca` or `hipaa`."""
-
-    host: pulumi.Input[str] | None = None
-    """Any base URL to call instead of a region's: a per-organization admin host, or the emulator."""
-
-
-_ARG_NAMES = tuple(f.name for f in dataclasses.fields(CoveoSourceExtensionsArgs))
 _ENTRY_NAMES = tuple(f.name for f in dataclasses.fields(CoveoAppliedExtensionArgs))
 _GROUP_NAMES = tuple(f.name for f in dataclasses.fields(CoveoItemTypeExtensionsArgs))
 
@@ -160,38 +68,15 @@ def _group(value: Any) -> Any:
     return group
 
 
-class CoveoSourceExtensions(pulumi.dynamic.Resource, module="coveo", name="SourceExtensions"):
+class CoveoSourceExtensions(
+    pulumi.dynamic.Resource, CoveoSourceExtensionsOutputs, module="coveo", name="SourceExtensions"
+):
     """The extensions a Coveo source runs, in order: the resource owns the source's whole extension map.
 
     Feed `extension_id` from `CoveoExtension.extension_id`: Pulumi then wires the source after creating the
     extensions and, on `destroy`, unwires it before deleting them. Preview checks every condition without calling
     Coveo; refresh shows stages changed in the console as drift; a failed create leaves the source as it was.
     """
-
-    @overload
-    def __init__(
-        self, resource_name: str, args: CoveoSourceExtensionsArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None: ...
-
-    @overload
-    def __init__(
-        self,
-        resource_name: str,
-        args: None = None,
-        opts: pulumi.ResourceOptions | None = None,
-        *,
-        source_id: pulumi.Input[str],
-        pre_conversion: pulumi.Input[Sequence[pulumi.Input[AppliedExtensionInput]]] | None = None,
-        post_conversion: pulumi.Input[Sequence[pulumi.Input[AppliedExtensionInput]]] | None = None,
-        item_types: pulumi.Input[Mapping[str, pulumi.Input[ItemTypeExtensionsInput]]] | None = None,
-        rebuild: pulumi.Input[bool] | None = None,
-        adopt: pulumi.Input[bool] | None = None,
-        allow_duplicates: pulumi.Input[bool] | None = None,
-        organization_id: pulumi.Input[str] | None = None,
-        api_key: pulumi.Input[str] | None = None,
-        region: pulumi.Input[str] | None = None,
-        host: pulumi.Input[str] | None = None,
-    ) -> None: ...
 
     def __init__(
         self,
@@ -211,16 +96,11 @@ class CoveoSourceExtensions(pulumi.dynamic.Resource, module="coveo", name="Sourc
             args = CoveoSourceExtensionsArgs(**kwargs)
         elif kwargs:
             raise TypeError("give either a CoveoSourceExtensionsArgs or keyword arguments, not both")
-        props: dict[str, Any] = {key: getattr(args, key) for key in _ARG_NAMES}
+        props, secret_outputs = dynamic_props(CoveoSourceExtensionsProperties, resource_name, args)
         declared_pre_conversion, declared_item_types = props["pre_conversion"], props["item_types"]
         props["pre_conversion"] = _stage_list(props["pre_conversion"])
         props["post_conversion"] = _stage_list(props["post_conversion"])
         props["item_types"] = _each(props["item_types"], _group)
-        for key in SECRET_FIELDS:
-            if props[key] is not None:
-                props[key] = pulumi.Output.secret(props[key])
-        props["previous_map"] = None
-        secret_outputs = pulumi.ResourceOptions(additional_secret_outputs=list(SECRET_FIELDS))
         super().__init__(
             CoveoSourceExtensionsProvider(),
             resource_name,
@@ -232,64 +112,3 @@ class CoveoSourceExtensions(pulumi.dynamic.Resource, module="coveo", name="Sourc
             declared
         ):  # as the plugin's check warns
             pulumi.log.warn(message, resource=self)
-
-    @property
-    def source_id(self) -> pulumi.Output[str]:
-        """The id of the source whose extension map this resource owns."""
-        return pulumi.get(self, "source_id")  # type: ignore[no-any-return]
-
-    @property
-    def pre_conversion(self) -> pulumi.Output[list[dict[str, Any]]]:
-        """The pre-conversion extensions as Coveo stores them, in order: `{extension_id, condition, parameters,
-        action_on_error}` plus `version_id` when pinned."""
-        return pulumi.get(self, "pre_conversion")  # type: ignore[no-any-return]
-
-    @property
-    def post_conversion(self) -> pulumi.Output[list[dict[str, Any]]]:
-        """The post-conversion extensions as Coveo stores them, in order (same shape as `pre_conversion`)."""
-        return pulumi.get(self, "post_conversion")  # type: ignore[no-any-return]
-
-    @property
-    def item_types(self) -> pulumi.Output[dict[str, dict[str, list[dict[str, Any]]]]]:
-        """The per item type extensions as Coveo stores them: `{item_type: {pre_conversion, post_conversion}}`."""
-        return pulumi.get(self, "item_types")  # type: ignore[no-any-return]
-
-    @property
-    def rebuild(self) -> pulumi.Output[bool]:
-        """Whether the source is rebuilt after each change."""
-        return pulumi.get(self, "rebuild")  # type: ignore[no-any-return]
-
-    @property
-    def adopt(self) -> pulumi.Output[bool]:
-        """Whether the source's existing map was recorded at creation (see `previous_map`)."""
-        return pulumi.get(self, "adopt")  # type: ignore[no-any-return]
-
-    @property
-    def allow_duplicates(self) -> pulumi.Output[bool]:
-        """Whether an extension listed twice in one stage list is intended."""
-        return pulumi.get(self, "allow_duplicates")  # type: ignore[no-any-return]
-
-    @property
-    def previous_map(self) -> pulumi.Output[dict[str, Any] | None]:
-        """With `adopt`: the source's extension map at creation (Source API shape), put back on destroy."""
-        return pulumi.get(self, "previous_map")  # type: ignore[no-any-return]
-
-    @property
-    def organization_id(self) -> pulumi.Output[str]:
-        """The organization the source lives in."""
-        return pulumi.get(self, "organization_id")  # type: ignore[no-any-return]
-
-    @property
-    def host(self) -> pulumi.Output[str]:
-        """The base URL the source is managed through (from `host`, or the region's platform URL)."""
-        return pulumi.get(self, "host")  # type: ignore[no-any-return]
-
-    @property
-    def region(self) -> pulumi.Output[str | None]:
-        """The region as given, if any."""
-        return pulumi.get(self, "region")  # type: ignore[no-any-return]
-
-    @property
-    def api_key(self) -> pulumi.Output[str | None]:
-        """The API key, only when it was given as an argument; always a secret."""
-        return pulumi.get(self, "api_key")  # type: ignore[no-any-return]

@@ -7,6 +7,7 @@ and messages, never a credential.
 
 from __future__ import annotations
 
+import dataclasses
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -86,16 +87,8 @@ class ExtensionRequest:
     download_url: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON body; `download_url` only when set (an uploaded file has none)."""
-        body: dict[str, Any] = {
-            "name": self.name,
-            "extension_type": self.extension_type,
-            "version": self.version,
-            "description": self.description,
-        }
-        if self.download_url:
-            body["download_url"] = self.download_url
-        return body
+        """The JSON body: every field set (an uploaded file has no `download_url`)."""
+        return {key: value for key, value in dataclasses.asdict(self).items() if value is not None}
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,14 @@ from pulumi.provider.experimental import provider as rpc
 from pulumi.provider.experimental.property_value import PropertyValue
 
 from .._inflight import counted
-from .._inputs import is_unknown, without_long_values
+from .._inputs import without_long_values
 from .._paths import project_dir, recorded_path
-from .._properties import names
+from .._prepare import prepared_inputs
+from .._properties import camel, names
 from .._warnings import collecting
 from .config import remember_plugin_config
 from .engine_log import EngineLog
-from .resources import PluginResource, camel, resource_for
+from .resources import PluginResource, resource_for
 from .schema import for_every_language, schema_json
 from .values import from_engine, secret_names, to_engine
 
@@ -64,6 +65,10 @@ async def _within(
         if not abandoned.is_set():
             return await work  # finished just in time
         raise TimeoutError(f"did not finish within its custom time-out of {timeout:g} s") from None
+
+
+def _recorded_from_here(path: str) -> str:
+    return recorded_path(path, os.getcwd(), project_dir())
 
 
 @functools.cache
@@ -107,14 +112,9 @@ class SearchExtensionsProvider(rpc.Provider):
         resource = resource_for(request.type)
         olds = from_engine(request.old_inputs, resource.properties)
         news = from_engine(request.new_inputs, resource.properties)
-        # What the dynamic resource's constructor does before its provider sees the inputs.
-        if resource.default_name is not None and news.get("name") in (None, ""):
-            news["name"] = resource.default_name(request.name)
-        for key in resource.local_paths:
-            if isinstance(news.get(key), str) and news[key].strip() and not is_unknown(news[key]):
-                # The engine starts the plugin in the program's folder: a path as the program wrote it, recorded
-                # relative to the project's folder, gives the same state from every clone.
-                news[key] = recorded_path(news[key], os.getcwd(), project_dir())
+        # The same preparation as the dynamic resource's constructor. The engine starts the plugin in the
+        # program's folder: a path as the program wrote it is recorded relative to the project's folder.
+        news = prepared_inputs(resource.properties, request.name, news, _recorded_from_here)
         checked, warnings = await asyncio.to_thread(collecting, resource.operations.check, olds, news)
         result = without_long_values(checked, news)
         # What check warned of as it read (an archive, the stage lists), then the warnings of the inputs, which

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,10 +20,6 @@ from ..elastic.extension_provider.provider import ElasticExtensionProvider
 PACKAGE = "search-extensions"
 
 
-def _same(resource_name: str) -> str:
-    return resource_name
-
-
 @dataclass(frozen=True)
 class PluginResource:
     """One resource of the plugin.
@@ -35,8 +30,6 @@ class PluginResource:
         properties: the typed model of its properties (a `<Resource>Properties` dataclass).
         args: the dynamic resource's `*Args` class: which properties are arguments, their docs.
         resource: the dynamic resource class: its description and the docs of the outputs.
-        default_name: the `name` an extension gets when the program gives none, from the resource name.
-        local_paths: arguments naming a file of the program, recorded relative to the project's folder.
     """
 
     token: str
@@ -44,8 +37,6 @@ class PluginResource:
     properties: type
     args: type
     resource: type
-    default_name: Callable[[str], str] | None = None
-    local_paths: tuple[str, ...] = ()
 
 
 RESOURCES: dict[str, PluginResource] = {
@@ -57,8 +48,6 @@ RESOURCES: dict[str, PluginResource] = {
             coveo_extension_schema.CoveoExtensionProperties,
             coveo_extension.CoveoExtensionArgs,
             coveo_extension.CoveoExtension,
-            default_name=_same,
-            local_paths=("script_path",),
         ),
         PluginResource(
             f"{PACKAGE}:coveo:SourceExtensions",
@@ -73,8 +62,6 @@ RESOURCES: dict[str, PluginResource] = {
             elastic_extension_schema.ElasticExtensionProperties,
             elastic_extension.ElasticExtensionArgs,
             elastic_extension.ElasticExtension,
-            default_name=elastic_extension.default_extension_name,
-            local_paths=("file_path",),
         ),
     )
 }
@@ -111,12 +98,6 @@ def resource_for(token: str) -> PluginResource:
     except KeyError:
         served = ", ".join(RESOURCES)
         raise ValueError(f"{token}: not a resource of the {PACKAGE} plugin (it serves {served})") from None
-
-
-def camel(name: str) -> str:
-    """A Python property name as the schema spells it: `api_key` -> `apiKey`, `file_sha256` -> `fileSha256`."""
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 Json = dict[str, Any]

@@ -20,9 +20,9 @@ import typing
 from typing import Any
 
 from .. import __version__
-from .._properties import NO_DEFAULT, Property
+from .._properties import NO_DEFAULT, Property, camel
 from .config import CONFIG_KEYS, plugin_key
-from .resources import OBJECT_TYPES, PACKAGE, RESOURCES, Json, PluginResource, camel
+from .resources import OBJECT_TYPES, PACKAGE, RESOURCES, Json, PluginResource
 from .values import hints, item_type, unwrap_optional
 
 ANY = {"$ref": "pulumi.json#/Any"}
@@ -68,9 +68,15 @@ def attribute_docs(cls: type) -> dict[str, str]:
 
 
 def _output_doc(resource: type, name: str) -> str:
-    attribute = getattr(resource, name, None)
-    doc = attribute.__doc__ if isinstance(attribute, property) else None
-    return inspect.cleandoc(doc) if doc else ""
+    """The doc of an output: a typed output attribute of the resource class or of its outputs class, or a
+    property computed from others."""
+    for cls in resource.__mro__:
+        attribute = vars(cls).get(name)
+        if isinstance(attribute, property) and attribute.__doc__:
+            return inspect.cleandoc(attribute.__doc__)
+        if name in vars(cls).get("__annotations__", {}):
+            return attribute_docs(cls).get(name, "")
+    return ""
 
 
 def type_spec(hint: Any) -> Json:

@@ -18,7 +18,7 @@ from pulumi.output import Unknown
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
 
 from .._inputs import UNKNOWN, is_unknown
-from .resources import camel
+from .._properties import camel
 
 Hint = Any
 """A resolved type of the models (`str`, `list[str]`, a dataclass, `X | None`, ...)."""

@@ -47,6 +47,15 @@ def test_create_posts_and_returns_what_the_service_stored(
     assert vendor_calls(clean_emulator)[f"POST {EXTENSIONS}"] == 1
 
 
+def test_use_vault_is_sent_stored_and_read_back(
+    provider: CoveoExtensionProvider, clean_emulator: EmulatorHandle
+) -> None:
+    result = provider.create(checked(provider, use_vault=True))
+    [stored] = coveo_extensions(clean_emulator)
+    assert stored["useVault"] is True and result.outs["use_vault"] is True
+    assert provider.read(str(result.id), result.outs).outs["use_vault"] is True
+
+
 def test_create_with_a_script_file_sends_its_text_and_keeps_only_path_and_hash(
     provider: CoveoExtensionProvider, clean_emulator: EmulatorHandle, tmp_path: Path
 ) -> None:

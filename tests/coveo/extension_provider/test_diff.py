@@ -98,3 +98,10 @@ def test_adopting_another_extension_replaces_the_managed_one() -> None:
 def test_the_same_script_moved_from_content_to_a_file_changes_nothing() -> None:
     from_file = {**{k: v for k, v in CHECKED.items() if k != "content"}, "script_path": "/scripts/cleaner.py"}
     assert diff(OUTPUTS, from_file) == (False, [])
+
+
+def test_a_state_without_a_later_property_compares_as_its_default() -> None:
+    # A state written before `use_vault` existed holds no value: its default (false) is no change, true is one.
+    provider = CoveoExtensionProvider()
+    assert not provider.diff(EXTENSION_ID, OUTPUTS, {**CHECKED, "use_vault": False}).changes
+    assert provider.diff(EXTENSION_ID, OUTPUTS, {**CHECKED, "use_vault": True}).changes

@@ -24,13 +24,14 @@ def test_every_argument_is_a_declared_property_and_no_output_is_an_argument() ->
 
 def test_the_key_lists_follow_from_the_declaration() -> None:
     assert REPLACE_FIELDS == ("organization_id", "host")
-    assert SENT_FIELDS == ("name", "description", "content_sha256", "required_data_streams", "api_version")
+    assert SENT_FIELDS == ("name", "description", "content_sha256", "required_data_streams", "api_version", "use_vault")
     assert (*SENT_FIELDS, "enabled", "execution_timeout", "api_key") == UPDATE_FIELDS
     assert set(KEPT_FIELDS) == {"organization_id", "host", "region", "api_key", "adopt_id", "script_path"}
     assert DEFAULTS == {
         "description": "",
         "required_data_streams": [],
         "api_version": "v1",
+        "use_vault": False,
         "enabled": True,
         "execution_timeout": 5,
     }

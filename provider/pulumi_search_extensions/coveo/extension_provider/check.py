@@ -15,10 +15,10 @@ from typing import Any
 
 from pulumi.dynamic import CheckFailure, CheckResult
 
-from ..._inputs import UNKNOWN, contains_unknown, failure, is_unknown
+from ..._inputs import UNKNOWN, contains_unknown, failure, is_unknown, plain_type_failures
 from ..connection import check_connection, checked_connection_inputs
 from .declared_tests import failed_tests
-from .schema import API_VERSIONS, DATA_STREAMS, DEFAULTS, normalize_streams
+from .schema import API_VERSIONS, DATA_STREAMS, DEFAULTS, CoveoExtensionProperties, normalize_streams
 from .script import read_script, script_file_problem, script_of, sha256_text
 
 RUNTIME_PYTHON = (3, 10)  # what Coveo runs extension scripts on
@@ -165,6 +165,7 @@ def _script_sha256(checked: Mapping[str, Any]) -> Any:
 def check(olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResult:
     """Validates `news` (every problem at once) and returns it normalized; makes no API call (`olds` plays no part)."""
     failures = _field_failures(news) + check_connection(news)
+    failures += plain_type_failures(CoveoExtensionProperties, news, failures)
     if failures:
         return CheckResult(dict(news), failures)
     checked = _normalized(news)

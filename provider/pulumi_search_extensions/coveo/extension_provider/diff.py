@@ -9,7 +9,7 @@ from ..._inputs import changed_keys, is_unknown
 from ..._provider import Changes
 from .. import stages
 from .create import note_existing_extension
-from .schema import REPLACE_FIELDS, UPDATE_FIELDS
+from .schema import DEFAULTS, REPLACE_FIELDS, UPDATE_FIELDS
 
 
 def _adopts_another(extension_id: str, news: Mapping[str, Any]) -> bool:
@@ -18,6 +18,11 @@ def _adopts_another(extension_id: str, news: Mapping[str, Any]) -> bool:
     if adopt_id is None or adopt_id == "":
         return False
     return is_unknown(adopt_id) or adopt_id != extension_id
+
+
+def _with_defaults(props: Mapping[str, Any]) -> dict[str, Any]:
+    """A state written before a property existed holds no value for it: that is the property's default."""
+    return {**DEFAULTS, **{key: value for key, value in props.items() if value is not None}}
 
 
 def diff(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Changes:
@@ -32,6 +37,6 @@ def diff(extension_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) ->
     replaces = changed_keys(olds, news, REPLACE_FIELDS)
     if _adopts_another(extension_id, news):
         replaces.append("adopt_id")
-    updates = changed_keys(olds, news, UPDATE_FIELDS)
+    updates = changed_keys(_with_defaults(olds), _with_defaults(news), UPDATE_FIELDS)
     # Names need not be unique: create the new one, then delete the old.
     return Changes(updates, replaces, delete_before_replace=False)

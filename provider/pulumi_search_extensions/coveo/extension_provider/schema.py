@@ -8,48 +8,19 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Annotated, Any
 
-from ..._properties import defaults, names, prop
+import pulumi
+
+from ..._properties import camel, defaults, names, prop, properties_model
 from ..client import Extension
+from ..extension_tests import CoveoExtensionTestArgs
 from .script import script_of, sha256_text
 
 DATA_STREAMS = ("BODY_TEXT", "BODY_HTML", "THUMBNAIL", "DOCUMENT_DATA", "BODY_MARKDOWN")
 API_VERSIONS = ("v1", "v2")
 LANGUAGE = "PYTHON3"
 DEFAULT_EXECUTION_TIMEOUT = 5  # seconds: the service's own default
-
-
-@dataclass(frozen=True)
-class CoveoExtensionProperties:
-    """Every property of a CoveoExtension (its arguments and outputs), declared once; see `_properties.Property`."""
-
-    name: str = field(metadata=prop(sent=True))
-    description: str = field(metadata=prop(sent=True, default=""))
-    content: str | None = field(metadata=prop())
-    """The script inline; exactly one of `content` and `script_path` is declared."""
-    script_path: str | None = field(metadata=prop(kept=True))
-    """The script as a file: the state keeps the path and the hash, never the text."""
-    content_sha256: str = field(metadata=prop(sent=True, output_only=True))
-    """The hash of the script, computed by `check`: how the script is compared (it is sent as `content`)."""
-    required_data_streams: list[str] = field(metadata=prop(sent=True, default=[]))
-    api_version: str = field(metadata=prop(sent=True, default="v1"))
-    enabled: bool = field(metadata=prop(declared=True, default=True))
-    execution_timeout: int = field(metadata=prop(declared=True, default=DEFAULT_EXECUTION_TIMEOUT))
-    adopt_id: str | None = field(metadata=prop(kept=True))
-    organization_id: str = field(metadata=prop(kept=True, replaces=True))
-    host: str = field(metadata=prop(kept=True, replaces=True))
-    """Where the extension lives: with `organization_id`, a change means a new extension elsewhere."""
-    region: str | None = field(metadata=prop(kept=True))
-    api_key: str | None = field(metadata=prop(kept=True, credential=True, secret=True))
-    extension_id: str = field(metadata=prop(output_only=True))
-    version_id: str = field(metadata=prop(output_only=True))
-    created_date: str = field(metadata=prop(output_only=True))
-    last_modified: str = field(metadata=prop(output_only=True))
-    status: dict[str, Any] = field(metadata=prop(output_only=True))
-    used_by: list[CoveoExtensionUseProperties] = field(metadata=prop(output_only=True))
-    tests: list[CoveoExtensionTestProperties] | None = field(metadata=prop())
-    """Tests `check` runs on the script with the local runtime at every preview; not part of the extension."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +53,155 @@ class CoveoExtensionExpectationProperties:
     logs: list[str] | None = field(metadata=prop())
 
 
+@dataclass(kw_only=True)
+class CoveoExtensionArgs:
+    """The arguments of a CoveoExtension. Connection arguments left out fall back to stack config, then the
+    environment: `coveo:organizationId` / `COVEO_ORGANIZATION_ID`, `coveo:apiKey` / `COVEO_API_KEY`,
+    `coveo:region` / `COVEO_REGION`, `coveo:host` / `COVEO_HOST` (and `coveo:timeout` for the HTTP time limit).
+    """
+
+    content: pulumi.Input[str] | None = field(default=None, metadata=prop())
+    """The Python 3 script the extension runs on each document, as text. Give exactly one of `content` and
+    `script_path`. It is checked to parse (as Python 3.10, Coveo's runtime) before anything is sent. The state
+    keeps it once, among the inputs; the outputs keep its hash (`content_sha256`)."""
+
+    script_path: pulumi.Input[str] | None = field(default=None, metadata=prop(kept=True, local_path=True))
+    """The path of a file holding the script (UTF-8), relative to the program's directory or absolute: the way
+    for scripts kept in files. The provider reads the file at each preview (an edited file is a planned update)
+    and when it creates or updates the extension; the state keeps only the path and the hash."""
+
+    name: pulumi.Input[str] | None = field(default=None, metadata=prop(sent=True, from_resource_name=str))
+    """The extension's name in Coveo. Defaults to the resource name. Names need not be unique."""
+
+    description: pulumi.Input[str] | None = field(default=None, metadata=prop(sent=True, default=""))
+    """A description of the extension. Defaults to `""`."""
+
+    required_data_streams: pulumi.Input[list[pulumi.Input[str]]] | None = field(
+        default=None, metadata=prop(sent=True, default=[])
+    )
+    """The data streams the script reads: any of `BODY_TEXT`, `BODY_HTML`, `THUMBNAIL`, `DOCUMENT_DATA` (the
+    original file), `BODY_MARKDOWN`. Order does not matter. Defaults to none."""
+
+    enabled: pulumi.Input[bool] | None = field(default=None, metadata=prop(declared=True, default=True))
+    """Whether the extension runs. Defaults to true. The service may disable an extension that keeps timing out;
+    a refresh then shows it as a change the next `up` reverts."""
+
+    api_version: pulumi.Input[str] | None = field(default=None, metadata=prop(sent=True, default="v1"))
+    """The extension API version, `v1` (the default) or `v2`."""
+
+    use_vault: pulumi.Input[bool] | None = field(default=None, metadata=prop(sent=True, default=False))
+    """Whether the script may read the organization's vault parameters. Defaults to false."""
+
+    execution_timeout: pulumi.Input[int] | None = field(
+        default=None, metadata=prop(declared=True, default=DEFAULT_EXECUTION_TIMEOUT)
+    )
+    """The script's time limit per document, in whole seconds. Defaults to 5, the service's default."""
+
+    organization_id: pulumi.Input[str] | None = field(default=None, metadata=prop(kept=True, replaces=True))
+    """The Coveo organization. Changing it replaces the extension."""
+
+    api_key: pulumi.Input[str] | None = field(default=None, metadata=prop(kept=True, credential=True, secret=True))
+    """An API key (or OAuth token) with the Extensions privileges. Always stored as a secret."""
+
+    region: pulumi.Input[str] | None = field(default=None, metadata=prop(kept=True))
+    """The Coveo region whose platform URL to call: `us` (the default), `eu`, `au`, `ca` or `hipaa`."""
+
+    host: pulumi.Input[str] | None = field(default=None, metadata=prop(kept=True, replaces=True))
+    """Any base URL to call instead of a region's: a per-organization admin host
+    (`https://<org>.admin.org.coveo.com`), or the emulator. Changing the effective URL replaces the extension."""
+
+    adopt_id: pulumi.Input[str] | None = field(default=None, metadata=prop(kept=True))
+    """The id of an existing extension to take over instead of creating one (read, then brought to the declared
+    state; destroyed with the stack like any other). Use it to move from the console or the Coveo CLI, since
+    `pulumi import` does not work for this resource. Can be removed once adopted."""
+
+    tests: pulumi.Input[list[pulumi.Input[CoveoExtensionTestArgs | Mapping[str, Any]]]] | None = field(
+        default=None, metadata=prop()
+    )
+    """Tests of the script, run at every `pulumi preview` with the local runtime and no call to Coveo (see
+    `CoveoExtensionTestArgs`): a failing test stops the preview with its name, expected against actual and the
+    script's line. Not part of the extension: changing them changes nothing in Coveo."""
+
+
+class CoveoExtensionOutputs:
+    """The outputs of a CoveoExtension, in the order of its properties. With `CoveoExtensionArgs`, the one
+    declaration of the resource: each property's type, doc and kind, from which the plugin's schema and
+    conversions, the key lists below and the EditExtensionModel follow."""
+
+    name: pulumi.Output[str]
+    """The extension's name as stored by Coveo."""
+
+    description: pulumi.Output[str]
+    """The description as stored by Coveo."""
+
+    content: pulumi.Output[str | None]
+    """The script as the program declared it in `content` (None with `script_path`). The outputs keep no
+    copy of the script: `content_sha256` is the hash of the one Coveo stores."""
+
+    script_path: pulumi.Output[str | None]
+    """The path of the script file as recorded (relative to the project's folder when the file is in it)."""
+
+    content_sha256: Annotated[pulumi.Output[str], prop(sent=True, output_only=True)]
+    """Hex SHA-256 of the script's UTF-8 text as Coveo stores it: what refresh and diff compare."""
+
+    required_data_streams: pulumi.Output[list[str]]
+    """The required data streams as stored by Coveo, sorted."""
+
+    api_version: pulumi.Output[str]
+    """The extension API version as stored by Coveo."""
+
+    use_vault: pulumi.Output[bool]
+    """Whether the script may read vault parameters, as stored by Coveo."""
+
+    enabled: pulumi.Output[bool]
+    """Whether the extension runs, as stored by Coveo."""
+
+    execution_timeout: pulumi.Output[int]
+    """The time limit per document in seconds, as stored by Coveo."""
+
+    adopt_id: pulumi.Output[str | None]
+    """The id given to adopt, if any."""
+
+    organization_id: pulumi.Output[str]
+    """The organization the extension lives in."""
+
+    host: pulumi.Output[str]
+    """The base URL the extension is managed through (from `host`, or the region's platform URL)."""
+
+    region: pulumi.Output[str | None]
+    """The region as given, if any."""
+
+    api_key: pulumi.Output[str | None]
+    """The API key, only when it was given as an argument; always a secret."""
+
+    extension_id: pulumi.Output[str]
+    """The extension's id in Coveo (`<organizationId>-<26 characters>`); never changes."""
+
+    version_id: pulumi.Output[str]
+    """The id of the current script version (a new one each time the script changes)."""
+
+    created_date: pulumi.Output[str]
+    """When the extension was created, ISO-8601 UTC (`2025-01-31T12:00:00.000Z`)."""
+
+    last_modified: pulumi.Output[str]
+    """When the extension last changed, ISO-8601 UTC."""
+
+    status: pulumi.Output[dict[str, Any]]
+    """Health, keys in snake_case: `duration_health`, `timeout_health` (`{health_indicator, reason}`),
+    `disabled_status` (`{disabled_date, reason}`, `{}` while enabled), `timeout_likeliness` and
+    `last_auto_disabling_date` when the service gives them. The day's execution counters
+    (`dailyStatistics`) are left out: they change all day, so every refresh would report them as a change."""
+
+    used_by: Annotated[pulumi.Output[list[dict[str, str]]], list[CoveoExtensionUseProperties]]
+    """The sources that apply the extension: `[{source_id, source_name}]`."""
+
+    tests: Annotated[pulumi.Output[list[dict[str, Any]] | None], list[CoveoExtensionTestProperties] | None]
+    """The tests as declared (see `CoveoExtensionArgs.tests`)."""
+
+
+CoveoExtensionProperties = properties_model("CoveoExtensionProperties", CoveoExtensionArgs, CoveoExtensionOutputs)
+"""Every property of a CoveoExtension, its plain type and kind (see `_properties.properties_model`)."""
+
 DEFAULTS = defaults(CoveoExtensionProperties)
 """What an absent argument means: the service's own default, so that its echo compares equal."""
 
@@ -109,31 +229,37 @@ DROPPED_STATUS_KEYS = ("dailyStatistics",)
 so they would make every `refresh` report a change that is not drift, and every checkpoint rewrite them."""
 
 
+def _declared(props: Mapping[str, Any], key: str) -> Any:
+    value = props.get(key)
+    return DEFAULTS[key] if value is None and key in DEFAULTS else value
+
+
 def edit_model(props: Mapping[str, Any]) -> dict[str, Any]:
-    """The EditExtensionModel body for the declared (checked) properties."""
-    return {
-        "name": props["name"],
-        "content": script_of(props),
-        "description": props.get("description", DEFAULTS["description"]),
-        "requiredDataStreams": list(props.get("required_data_streams") or []),
-        "language": LANGUAGE,
-        "apiVersion": props.get("api_version") or DEFAULTS["api_version"],
-        "enabled": bool(props.get("enabled", DEFAULTS["enabled"])),
-    }
+    """The EditExtensionModel body for the declared (checked) properties: each sent property under its camelCase
+    name, its default when absent; the script itself as `content`."""
+    body = {camel(key): _declared(props, key) for key in SENT_FIELDS if key != "content_sha256"}
+    body.update(
+        content=script_of(props),
+        requiredDataStreams=list(body["requiredDataStreams"] or []),
+        language=LANGUAGE,
+        apiVersion=body["apiVersion"] or DEFAULTS["api_version"],
+        enabled=bool(_declared(props, "enabled")),
+    )
+    return body
 
 
 def declared_from_model(model: Extension) -> dict[str, Any]:
     """The declared fields as the service stores them, normalized like `check` normalizes the program's; the
     script by its hash (`content_sha256`), never the script itself."""
-    return {
-        "name": model.name,
-        "description": model.description,
-        "content_sha256": sha256_text(model.content),
-        "required_data_streams": normalize_streams(model.required_data_streams),
-        "api_version": model.api_version or DEFAULTS["api_version"],
-        "enabled": model.enabled,
-        "execution_timeout": int(model.timeout) if model.timeout is not None else DEFAULT_EXECUTION_TIMEOUT,
-    }
+    declared = {key: getattr(model, key) for key in SENT_FIELDS if key != "content_sha256"}
+    declared.update(
+        content_sha256=sha256_text(model.content),
+        required_data_streams=normalize_streams(model.required_data_streams),
+        api_version=model.api_version or DEFAULTS["api_version"],
+        enabled=model.enabled,
+        execution_timeout=int(model.timeout) if model.timeout is not None else DEFAULT_EXECUTION_TIMEOUT,
+    )
+    return declared
 
 
 def normalize_streams(streams: Any) -> list[str]:

@@ -15,7 +15,6 @@ import io
 import lzma
 import zlib
 from collections.abc import Callable, Iterable, Mapping
-from functools import partialmethod
 from typing import Any
 
 STAGE_ORIGINS = {"pre_conversion": ("crawler",), "post_conversion": ("crawler", "converter", "mapping")}
@@ -74,6 +73,10 @@ def looked_up(metadata: Iterable[Mapping[str, Any]], name: str, *, stage: str, o
             value = values[name]
             return copy.deepcopy(value) if isinstance(value, list) else [copy.deepcopy(value)]
     return []
+
+
+_Info = Mapping[str, str]
+"""The `additional_info` of a permission."""
 
 
 class Rejected(BaseException):
@@ -397,26 +400,21 @@ class Document:
             levels[-1].permission_sets.append(_PermissionSet("", False))
         return levels[-1].permission_sets[-1]
 
-    def _add_permission(
-        self,
-        which: str,
-        identity: str,
-        identity_type: str,
-        security_provider: str,
-        additional_info: Mapping[str, str] | None = None,
+    def add_allowed(
+        self, identity: str, identity_type: str, security_provider: str, additional_info: _Info | None = None
     ) -> None:
-        permission = _Permission(identity, identity_type, security_provider, additional_info)
-        permission_set = self._last_set()
-        (permission_set.allowed_permissions if which == "allowed" else permission_set.denied_permissions).append(
-            permission
+        """Allows an identity (in the last permission set; one level with one set when there is none)."""
+        self._last_set().allowed_permissions.append(
+            _Permission(identity, identity_type, security_provider, additional_info)
         )
 
-    add_allowed = partialmethod(_add_permission, "allowed")
-    """`add_allowed(identity, identity_type, security_provider, additional_info=None)`: allows an identity (in the
-    last permission set; one level with one set when there is none)."""
-
-    add_denied = partialmethod(_add_permission, "denied")
-    """`add_denied(...)`, the same arguments: denies an identity, likewise."""
+    def add_denied(
+        self, identity: str, identity_type: str, security_provider: str, additional_info: _Info | None = None
+    ) -> None:
+        """Denies an identity (in the last permission set; one level with one set when there is none)."""
+        self._last_set().denied_permissions.append(
+            _Permission(identity, identity_type, security_provider, additional_info)
+        )
 
     # -- the result --------------------------------------------------------------------------------
 

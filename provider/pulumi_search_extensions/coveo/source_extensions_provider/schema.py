@@ -2,38 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
+
+import pulumi
 
 from ..._inputs import is_unknown
-from ..._properties import names, prop
+from ..._properties import names, prop, properties_model
 
 STAGES = {"pre_conversion": "preConversionExtensions", "post_conversion": "postConversionExtensions"}
 """The two stage lists: our property name -> the Source API's name."""
 
 ACTIONS_ON_ERROR = ("SKIP_EXTENSION", "REJECT_DOCUMENT")
 DEFAULT_ACTION_ON_ERROR = "SKIP_EXTENSION"
-
-
-@dataclass(frozen=True)
-class CoveoSourceExtensionsProperties:
-    """Every property of a CoveoSourceExtensions (arguments and outputs), declared once; see `_properties.Property`."""
-
-    source_id: str = field(metadata=prop(kept=True, replaces=True))
-    pre_conversion: list[CoveoAppliedExtensionProperties] = field(metadata=prop(declared=True, default=[]))
-    post_conversion: list[CoveoAppliedExtensionProperties] = field(metadata=prop(declared=True, default=[]))
-    item_types: dict[str, CoveoItemTypeExtensionsProperties] = field(metadata=prop(declared=True, default={}))
-    rebuild: bool = field(metadata=prop(kept=True, default=False))
-    """How to apply the map, not part of it (like `adopt` and `allow_duplicates`): never the cause of a diff."""
-    adopt: bool = field(metadata=prop(kept=True, default=False))
-    allow_duplicates: bool = field(metadata=prop(kept=True, default=False))
-    organization_id: str = field(metadata=prop(kept=True, replaces=True))
-    host: str = field(metadata=prop(kept=True, replaces=True))
-    region: str | None = field(metadata=prop(kept=True))
-    api_key: str | None = field(metadata=prop(kept=True, credential=True, secret=True))
-    previous_map: dict[str, Any] | None = field(metadata=prop(output_only=True))
-    """The map the source had when it was adopted, put back at delete."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +35,159 @@ class CoveoItemTypeExtensionsProperties:
 
     pre_conversion: list[CoveoAppliedExtensionProperties] = field(metadata=prop(default=[]))
     post_conversion: list[CoveoAppliedExtensionProperties] = field(metadata=prop(default=[]))
+
+
+@dataclass(kw_only=True)
+class CoveoAppliedExtensionArgs:
+    """One extension in a stage list of a source: which extension, on which items, and what to do on error.
+
+    A plain dict with the same keys (`{"extension_id": ..., "condition": ...}`) works too.
+    """
+
+    extension_id: pulumi.Input[str]
+    """The id of the extension to run, typically `CoveoExtension.extension_id` (which also makes `destroy`
+    unwire the source before deleting the extension)."""
+
+    condition: pulumi.Input[str] | None = None
+    """Which items the extension runs on, in Coveo's condition syntax (`%[field]`, `==`, `NOT`, `AND`, `OR`,
+    parentheses, quoted values, lists such as `%[lang] == ['en', 'fr']`). Checked at preview. Defaults to `""`:
+    every item."""
+
+    parameters: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
+    """Text parameters passed to the script as `parameters`. Defaults to none."""
+
+    action_on_error: pulumi.Input[str] | None = None
+    """What happens to an item when the extension fails: `SKIP_EXTENSION` (the default: the item goes on as if
+    the extension had not run) or `REJECT_DOCUMENT` (the item is not indexed)."""
+
+    version_id: pulumi.Input[str] | None = None
+    """Pins a version of the extension's script (e.g. `CoveoExtension.version_id`). Without it the source runs
+    the latest version, so a script change needs no change here."""
+
+
+AppliedExtensionInput = CoveoAppliedExtensionArgs | Mapping[str, Any]
+"""A `CoveoAppliedExtensionArgs`, or a dict with the same keys."""
+
+
+@dataclass(kw_only=True)
+class CoveoItemTypeExtensionsArgs:
+    """The extensions applied to one item type only (the map's `items`), in order, per stage.
+
+    A plain dict with the same keys works too.
+    """
+
+    pre_conversion: pulumi.Input[Sequence[pulumi.Input[AppliedExtensionInput]]] | None = None
+    """Extensions run before conversion, in order."""
+
+    post_conversion: pulumi.Input[Sequence[pulumi.Input[AppliedExtensionInput]]] | None = None
+    """Extensions run after conversion, in order."""
+
+
+ItemTypeExtensionsInput = CoveoItemTypeExtensionsArgs | Mapping[str, Any]
+"""A `CoveoItemTypeExtensionsArgs`, or a dict with the same keys."""
+
+
+@dataclass(kw_only=True)
+class CoveoSourceExtensionsArgs:
+    """The arguments of a CoveoSourceExtensions. Connection arguments left out fall back to stack config, then
+    the environment, exactly as for CoveoExtension: `coveo:organizationId` / `COVEO_ORGANIZATION_ID`,
+    `coveo:apiKey` / `COVEO_API_KEY`, `coveo:region` / `COVEO_REGION`, `coveo:host` / `COVEO_HOST`.
+    """
+
+    source_id: pulumi.Input[str] = field(metadata=prop(kept=True, replaces=True))
+    """The id of the source whose extension map this resource owns. Changing it moves the extensions: the old
+    source is unwired first, then the new one wired."""
+
+    pre_conversion: pulumi.Input[Sequence[pulumi.Input[AppliedExtensionInput]]] | None = field(
+        default=None, metadata=prop(declared=True, default=[])
+    )
+    """Extensions run on every item before conversion, in this order. Defaults to none."""
+
+    post_conversion: pulumi.Input[Sequence[pulumi.Input[AppliedExtensionInput]]] | None = field(
+        default=None, metadata=prop(declared=True, default=[])
+    )
+    """Extensions run on every item after conversion, in this order. Defaults to none."""
+
+    item_types: pulumi.Input[Mapping[str, pulumi.Input[ItemTypeExtensionsInput]]] | None = field(
+        default=None, metadata=prop(declared=True, default={})
+    )
+    """Extensions run only on items of one type (e.g. `Video`), keyed by item type. Defaults to none."""
+
+    rebuild: pulumi.Input[bool] | None = field(default=None, metadata=prop(kept=True, default=False))
+    """Rebuild the source after each change this resource makes to its map (including unwiring at destroy), so
+    that already indexed items go through the new pipeline. Defaults to false."""
+
+    adopt: pulumi.Input[bool] | None = field(default=None, metadata=prop(kept=True, default=False))
+    """Take over a source that already runs extensions: the map it has at creation is recorded (output
+    `previous_map`) and put back when the resource is destroyed. Without it, creating the resource on a source
+    that runs extensions this program does not declare fails, so that nothing configured elsewhere is lost.
+    Only acts at creation. Defaults to false."""
+
+    allow_duplicates: pulumi.Input[bool] | None = field(default=None, metadata=prop(kept=True, default=False))
+    """Silence the warning printed when one stage list names the same extension twice (it then runs twice).
+    Defaults to false."""
+
+    organization_id: pulumi.Input[str] | None = field(default=None, metadata=prop(kept=True, replaces=True))
+    """The Coveo organization. Changing it means another source: the resource is replaced."""
+
+    api_key: pulumi.Input[str] | None = field(default=None, metadata=prop(kept=True, credential=True, secret=True))
+    """An API key (or OAuth token) with the Sources View and Edit privileges. Always stored as a secret."""
+
+    region: pulumi.Input[str] | None = field(default=None, metadata=prop(kept=True))
+    """The Coveo region whose platform URL to call: `us` (the default), `eu`, `au`, `ca` or `hipaa`."""
+
+    host: pulumi.Input[str] | None = field(default=None, metadata=prop(kept=True, replaces=True))
+    """Any base URL to call instead of a region's: a per-organization admin host, or the emulator."""
+
+
+class CoveoSourceExtensionsOutputs:
+    """The outputs of a CoveoSourceExtensions, in the order of its properties. With `CoveoSourceExtensionsArgs`,
+    the one declaration of the resource (type, doc and kind of each property)."""
+
+    source_id: pulumi.Output[str]
+    """The id of the source whose extension map this resource owns."""
+
+    pre_conversion: Annotated[pulumi.Output[list[dict[str, Any]]], list[CoveoAppliedExtensionProperties]]
+    """The pre-conversion extensions as Coveo stores them, in order: `{extension_id, condition, parameters,
+    action_on_error}` plus `version_id` when pinned."""
+
+    post_conversion: Annotated[pulumi.Output[list[dict[str, Any]]], list[CoveoAppliedExtensionProperties]]
+    """The post-conversion extensions as Coveo stores them, in order (same shape as `pre_conversion`)."""
+
+    item_types: Annotated[
+        pulumi.Output[dict[str, dict[str, list[dict[str, Any]]]]], dict[str, CoveoItemTypeExtensionsProperties]
+    ]
+    """The per item type extensions as Coveo stores them: `{item_type: {pre_conversion, post_conversion}}`."""
+
+    rebuild: pulumi.Output[bool]
+    """Whether the source is rebuilt after each change."""
+
+    adopt: pulumi.Output[bool]
+    """Whether the source's existing map was recorded at creation (see `previous_map`)."""
+
+    allow_duplicates: pulumi.Output[bool]
+    """Whether an extension listed twice in one stage list is intended."""
+
+    organization_id: pulumi.Output[str]
+    """The organization the source lives in."""
+
+    host: pulumi.Output[str]
+    """The base URL the source is managed through (from `host`, or the region's platform URL)."""
+
+    region: pulumi.Output[str | None]
+    """The region as given, if any."""
+
+    api_key: pulumi.Output[str | None]
+    """The API key, only when it was given as an argument; always a secret."""
+
+    previous_map: pulumi.Output[dict[str, Any] | None]
+    """With `adopt`: the source's extension map at creation (Source API shape), put back on destroy."""
+
+
+CoveoSourceExtensionsProperties = properties_model(
+    "CoveoSourceExtensionsProperties", CoveoSourceExtensionsArgs, CoveoSourceExtensionsOutputs
+)
+"""Every property of a CoveoSourceExtensions, its plain type and kind (see `_properties.properties_model`)."""
 
 
 ENTRY_FIELDS = names(CoveoAppliedExtensionProperties, lambda p: True)

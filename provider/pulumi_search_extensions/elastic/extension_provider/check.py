@@ -15,7 +15,7 @@ from typing import Any
 
 from pulumi.dynamic import CheckFailure, CheckResult
 
-from ..._inputs import UNKNOWN, failure, is_unknown
+from ..._inputs import UNKNOWN, failure, is_unknown, plain_type_failures
 from ..._paths import file_sha256, local_path
 from ..._warnings import warn
 from .. import archive, connection
@@ -27,6 +27,7 @@ from .schema import (
     NAME_PATTERN,
     ON_FILE_CHANGE,
     PLUGIN_VERSION_PATTERN,
+    ElasticExtensionProperties,
 )
 
 NO_SOURCE_WARNING = (
@@ -55,6 +56,7 @@ def check(olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResult:
     failures: list[CheckFailure] = []
     failures += _metadata_failures(inputs)
     failures += _source_failures(inputs)
+    failures += plain_type_failures(ElasticExtensionProperties, inputs, failures)
     failures = _with_archive_failures(inputs, failures)
     try:  # the effective endpoint is recorded: a change of stack config or environment shows as a replacement
         inputs["endpoint"] = connection.resolve_endpoint(inputs)
@@ -95,9 +97,6 @@ def _metadata_failures(inputs: Mapping[str, Any]) -> list[CheckFailure]:
                 "version", f"{version!r} is not valid for a bundle: use x.y.z or a wildcard such as 8.*, 8.11.* or *"
             )
         )
-    description = inputs.get("description")
-    if not is_unknown(description) and not isinstance(description, str):
-        failures.append(failure("description", "must be a string"))
     return failures + _on_file_change_failures(inputs)
 
 

@@ -380,7 +380,7 @@ class ElasticBackend:
                 download_url=request.download_url,
                 stamp=_fresh_stamp(1),
             )
-            record = self._store(record, fetched)
+            record = self._stored(record, fetched)
         self._on_change()
         return record
 
@@ -406,12 +406,12 @@ class ElasticBackend:
                 download_url=request.download_url,
                 stamp=_bumped(current.stamp),
             )
-            record = self._store(record, fetched)
+            record = self._stored(record, fetched)
         self._on_change()
         return record
 
-    def _store(self, record: ExtensionRecord, fetched: FileSink | None) -> ExtensionRecord:
-        """Keeps `record` (with the file fetched from its download_url, if any); the caller holds the lock."""
+    def _stored(self, record: ExtensionRecord, fetched: FileSink | None) -> ExtensionRecord:
+        """`record`, with the fetched file if any, kept in the state (the caller holds the lock)."""
         if fetched is not None:
             record = replace(record, file=self._adopt(record.id, fetched))
         self._state.extensions[record.id] = record
