@@ -68,6 +68,8 @@ class DemoRefused(Exception):
 def port_in_use(port: int) -> bool:
     """Whether something already listens on 127.0.0.1:`port` (or the port cannot be bound)."""
     with socket.socket() as probe:
+        # As the servers bind: connections of an earlier run left in TIME_WAIT do not make the port busy.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:

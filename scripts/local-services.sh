@@ -37,6 +37,7 @@ running() {
 port_free() {
   python3 -c 'import socket, sys
 s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers bind: TIME_WAIT is not busy
 try:
     s.bind(("127.0.0.1", int(sys.argv[1])))
 except OSError:
